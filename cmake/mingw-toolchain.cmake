@@ -1,0 +1,15 @@
+# Shared body of the MinGW-w64 toolchain files: WSASYNC_TRIPLE names the target.
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_C_COMPILER ${WSASYNC_TRIPLE}-gcc)
+set(CMAKE_CXX_COMPILER ${WSASYNC_TRIPLE}-g++)
+set(CMAKE_RC_COMPILER ${WSASYNC_TRIPLE}-windres)
+set(CMAKE_DLLTOOL ${WSASYNC_TRIPLE}-dlltool)
+set(CMAKE_FIND_ROOT_PATH /usr/${WSASYNC_TRIPLE})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+# Test programs run under Wine (see tests/CMakeLists.txt for the prefix it uses).
+find_program(WSASYNC_WINE wine)
+if(WSASYNC_WINE)
+    set(CMAKE_CROSSCOMPILING_EMULATOR ${WSASYNC_WINE})
+endif()

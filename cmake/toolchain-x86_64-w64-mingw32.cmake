@@ -1,0 +1,2 @@
+set(WSASYNC_TRIPLE x86_64-w64-mingw32)
+include(${CMAKE_CURRENT_LIST_DIR}/mingw-toolchain.cmake)

@@ -1,0 +1,40 @@
+/*
+ * The conformance suite's tiny test harness, in the manner of Wine's tests: ok() states a
+ * condition and, when it fails, prints where and the message (which should show the value
+ * expected and the value seen). Each TEST(name) is a separate CTest test: CMake reads the
+ * names from the sources, and the runner runs the test its first argument names.
+ */
+#ifndef WSASYNC_TEST_H
+#define WSASYNC_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+#include "wsasync.h"
+
+struct test_case
+{
+    const char *name;
+    void (*run)(void);
+    struct test_case *next;
+};
+
+void test_register(struct test_case *test);
+void test_ok(const char *file, int line, int condition, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+void test_skip(const char *file, int line, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define ok(condition, ...) test_ok(__FILE__, __LINE__, !!(condition), __VA_ARGS__)
+#define skip(...) test_skip(__FILE__, __LINE__, __VA_ARGS__)
+
+/* TEST(name) { ... } defines a test; the name must be unique across the suite. */
+#define TEST(name)                                                                   \
+    static void test_##name(void);                                                   \
+    static struct test_case test_case_##name = { #name, test_##name, NULL };         \
+    static void __attribute__((constructor)) test_register_##name(void)              \
+    {                                                                                \
+        test_register(&test_case_##name);                                            \
+    }                                                                                \
+    static void test_##name(void)
+
+#endif /* WSASYNC_TEST_H */
