@@ -29,5 +29,7 @@ $arch: build FAILED"
 $arch: $(grep -E 'tests passed' "build/$arch/ctest.log" | tail -1)"
 done
 
+bash ci/host.sh || status=1
+
 echo "=== summary$summary"
 exit $status
