@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct series *series;
     struct series_totals totals = { 0 };
     struct series_source source;
-    long refused = stress_deferrals_refused();
+    long refused = stress_faults_injected();
 
     if (!series)
     {
@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     series_source_bytes(&source, data, size);
     series_generate(series, &source);
-    if (!series_run(series, &totals)) abort();
+    if (!series_play(series, &totals)) abort();
     if (totals.lost || totals.doubled) abort();
-    if (stress_deferrals_refused() - refused != series->refusals) abort();
+    if (stress_faults_injected() - refused != series->refusals) abort();
     return 0;
 }

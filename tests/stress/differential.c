@@ -54,7 +54,7 @@ static void run_worker(void *arg, int index)
         series->seed = run->seed;
         series->index = k;
         series_generate(series, &source);
-        if (!series_run(series, &mine))
+        if (!series_play(series, &mine))
         {
             /* Its memory may still be in use by a stuck operation: leave it allocated. */
             __atomic_store_n(&run->stopped, 1, __ATOMIC_RELAXED);
@@ -75,7 +75,7 @@ TEST(differential_random)
     struct differential_run run = { 0 };
     uint64_t count = env_number("WSASYNC_SERIES", CI_SERIES);
     int threads = (int)env_number("WSASYNC_THREADS", CI_THREADS);
-    long refused_before = stress_deferrals_refused(), refused;
+    long refused_before = stress_faults_injected(), refused;
     uint64_t elapsed;
 
     ok(stress_platform_init(), "expected the fault-injection hooks to be installed\n");
@@ -89,7 +89,7 @@ TEST(differential_random)
     run.start_ms = stress_now_ms();
     ok(stress_run_threads(threads, run_worker, &run), "expected %d threads to start\n", threads);
     elapsed = stress_now_ms() - run.start_ms;
-    refused = stress_deferrals_refused() - refused_before;
+    refused = stress_faults_injected() - refused_before;
 
     printf("series=%lld async=%lld sync=%lld bad_inputs=%lld nested=%lld steps=%lld callbacks=%lld "
            "faults_requested=%lld faults_injected=%ld lost=%lld doubled=%lld threads=%d ms=%llu\n",

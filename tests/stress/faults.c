@@ -57,7 +57,7 @@ static void run_faulty_series(struct series *series, int goes_async, HRESULT fin
 {
     struct series_totals totals = { 0 };
     struct script *top = &series->scripts[0];
-    long refused = stress_deferrals_refused();
+    long refused = stress_faults_injected();
 
     ok(top->goes_async == goes_async, "expected the model to predict %s, it predicts %s\n",
        goes_async ? "an asynchronous end" : "a synchronous end", top->goes_async ? "asynchronous" : "synchronous");
@@ -65,8 +65,8 @@ static void run_faulty_series(struct series *series, int goes_async, HRESULT fin
        (long)final_hr, (long)top->final_hr);
     ok(top->final_model == final_model, "expected the model to predict model %d, it predicts %d\n",
        final_model, top->final_model);
-    ok(series_run(series, &totals), "expected the series to end\n");
-    refused = stress_deferrals_refused() - refused;
+    ok(series_play(series, &totals), "expected the series to end\n");
+    refused = stress_faults_injected() - refused;
     ok(refused == series->refusals, "expected %ld deferral(s) refused, %ld were\n", series->refusals, refused);
     ok(totals.lost == 0 && totals.doubled == 0, "expected no lost or doubled callback, %lld lost, %lld doubled\n",
        totals.lost, totals.doubled);

@@ -57,12 +57,12 @@ uintptr_t stress_thread_id(void)
     return (uintptr_t)pthread_self();
 }
 
-void stress_refuse_next_deferral(enum stress_refusal how)
+void stress_fail_next(enum stress_refusal how)
 {
     host_refuse_next_deferral(how == STRESS_REFUSE_ALLOCATION ? HOST_REFUSE_ALLOCATION : HOST_REFUSE_THREAD);
 }
 
-long stress_deferrals_refused(void)
+long stress_faults_injected(void)
 {
     return host_deferrals_refused();
 }

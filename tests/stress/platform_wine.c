@@ -131,12 +131,12 @@ uintptr_t stress_thread_id(void)
     return GetCurrentThreadId();
 }
 
-void stress_refuse_next_deferral(enum stress_refusal how)
+void stress_fail_next(enum stress_refusal how)
 {
     TlsSetValue(refusal_slot, (void *)((uintptr_t)how + 1));
 }
 
-long stress_deferrals_refused(void)
+long stress_faults_injected(void)
 {
     return InterlockedCompareExchange(&refused, 0, 0);
 }

@@ -2,7 +2,7 @@
  * The randomized series harness: generation, the model of SPEC §3, the steps, and the checks.
  * See series.h for what a series is.
  *
- * Who touches what: a series belongs to the thread that runs it (series_run) except while
+ * Who touches what: a series belongs to the thread that runs it (series_play) except while
  * WsAsyncExecute, the steps and their inner operations run. Steps of one script run one after
  * the other, each on the thread the engine calls it on; the hand-offs between them (thread
  * start, pool submission, the engine's own continuation) order their accesses. A step that has
@@ -401,7 +401,7 @@ static HRESULT CALLBACK series_step(HRESULT hr, WS_CALLBACK_MODEL model, void *s
     case STEP_REENTRANT_REFUSED:
         context->callback(step->result, step->completion_model, context->callbackState);
         __atomic_add_fetch(&series->refusals, 1, __ATOMIC_RELAXED);
-        stress_refuse_next_deferral(step->refusal);
+        stress_fail_next(step->refusal);
         return WS_S_ASYNC;
     case STEP_TWO_RESULTS:
         context->callback(step->result, step->completion_model, context->callbackState);
@@ -494,7 +494,7 @@ static void check_script(struct series *series, struct script *script, struct se
            script->callback_model);
 }
 
-int series_run(struct series *series, struct series_totals *totals)
+int series_play(struct series *series, struct series_totals *totals)
 {
     struct script *top = &series->scripts[0];
     WS_ASYNC_CONTEXT context = { script_done, top };

@@ -6,7 +6,7 @@
  * completion arriving re-entrantly on the step's own thread, protocol violations, a nested
  * WsAsyncExecute...). series_predict() computes from the script alone what every step must see,
  * what WsAsyncExecute must return and how many callbacks with which hr and model must follow;
- * series_run() runs the script against the DLL (or the host build of the engine) and reports
+ * series_play() runs the script against the DLL (or the host build of the engine) and reports
  * every difference through ok(). Scripts come from a seeded generator or from fuzzer bytes.
  */
 #ifndef WSASYNC_SERIES_H
@@ -128,7 +128,7 @@ void series_generate(struct series *series, struct series_source *source);
 void series_prepare(struct series *series);
 /* Runs the series, waits for it to end, checks it; adds what happened to totals. Returns 0 if
  * the series could not end (a lost callback): its memory may still be in use, so stop. */
-int series_run(struct series *series, struct series_totals *totals);
+int series_play(struct series *series, struct series_totals *totals);
 void series_totals_add(struct series_totals *sum, const struct series_totals *part);
 
 #endif /* WSASYNC_SERIES_H */

@@ -21,11 +21,11 @@ struct stress_op
 #define STRESS_MODEL_ANY 2
 extern const int stress_pool_model;
 
-/* Which primitive fails when a refusal is requested (see stress_refuse_next_deferral). */
+/* What fails when a fault is requested (see stress_fail_next). */
 enum stress_refusal
 {
-    STRESS_REFUSE_ALLOCATION,  /* the memory for the deferred completion */
-    STRESS_REFUSE_SUBMISSION,  /* the pool's submission itself */
+    STRESS_REFUSE_ALLOCATION,  /* the DLL's next allocation (HeapAlloc) */
+    STRESS_REFUSE_SUBMISSION,  /* the DLL's next pool submission (TrySubmitThreadpoolCallback) */
     STRESS_REFUSAL_KINDS
 };
 
@@ -38,10 +38,13 @@ void stress_yield(void);
 void stress_sleep_ms(unsigned int ms);
 /* An identifier of the calling thread, unique among live threads. */
 uintptr_t stress_thread_id(void);
-/* Makes the engine's next deferral on the calling thread fail as `how` says. */
-void stress_refuse_next_deferral(enum stress_refusal how);
-/* How many deferrals the injected faults have refused so far. */
-long stress_deferrals_refused(void);
+/* Makes the DLL's next allocation or pool submission on the calling thread fail, as `how` says.
+ * A step asks for it just before returning to the engine, so that it hits the engine's
+ * deferral; a test asks for it just before calling a completion primitive. On the host build
+ * the engine's deferral is the only taker. */
+void stress_fail_next(enum stress_refusal how);
+/* How many requested faults have been injected so far. */
+long stress_faults_injected(void);
 
 /* A one-shot signal a thread waits on. */
 struct stress_signal;
