@@ -16,6 +16,10 @@ typedef unsigned long ULONG;
 typedef unsigned int DWORD;
 typedef int BOOL;
 typedef LONG HRESULT;
+typedef unsigned long long ULONGLONG;
+/* Named by the completion primitives' declarations in wsasync.h, which the host does not build. */
+typedef void *HANDLE;
+typedef struct _TP_CALLBACK_ENVIRON_V3 *PTP_CALLBACK_ENVIRON;
 
 #define TRUE 1
 #define FALSE 0
