@@ -31,7 +31,7 @@ for arch in $arches; do
     [ "$arch" = x64 ] && [ -x /usr/lib/wine/wine64 ] && loader=/usr/lib/wine/wine64
     log=build/$arch/soak.log
     echo "=== $arch: $series series, log in $log"
-    WSASYNC_SERIES=$series WSASYNC_PROGRESS=${WSASYNC_PROGRESS:-$((series / 20 > 0 ? series / 20 : 1))} \
+    WSASYNC_SERIES=$series WSASYNC_SECONDS=0 WSASYNC_PROGRESS=${WSASYNC_PROGRESS:-$((series / 20 > 0 ? series / 20 : 1))} \
         nice -n 19 "$loader" "build/$arch/bin/stress.exe" differential_random >"$log" 2>&1
     rc=$?
     grep -E '^(seed|series)=|passed' "$log"
