@@ -160,6 +160,97 @@ static double hand_round(void *context)
     return seconds * 1e9 / ((double)run->in_flight * run->hops_per_op);
 }
 
+/*
+ * The same hop without the pool: the completion is called directly by a driver loop on one
+ * thread, once the step that started it has returned. What is left is exactly what the engine
+ * adds to each hop (the hand-written side's continuation is one call), free of the pool's cost
+ * and of its noise; the pool figures above are then (pool + this) / pool.
+ */
+struct direct_op
+{
+    WS_ASYNC_CONTEXT pending;
+    LONG remaining;
+    BOOL finished;
+};
+
+static HRESULT CALLBACK direct_step(HRESULT hr, WS_CALLBACK_MODEL model, void *step_state,
+                                    WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                    WS_ERROR *error)
+{
+    struct direct_op *op = step_state;
+
+    (void)model; (void)error;
+    if (!op->remaining) return hr;
+    op->remaining--;
+    next->function = direct_step;
+    op->pending = *context;
+    return WS_S_ASYNC;
+}
+
+static void CALLBACK direct_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
+{
+    struct direct_op *op = state;
+
+    (void)model;
+    bench_check(hr == S_OK, "direct: expected S_OK, got %#lx\n", hr);
+    op->finished = TRUE;
+}
+
+static void CALLBACK direct_hand_hop(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
+{
+    struct direct_op *op = state;
+
+    if (!op->remaining)
+    {
+        direct_done(hr, model, op);
+        return;
+    }
+    op->remaining--;
+    op->pending.callback = direct_hand_hop;
+    op->pending.callbackState = op;
+}
+
+/* Completes the pending context until the operation has finished. */
+static __attribute__((noipa)) void drive_completions(struct direct_op *op)
+{
+    while (!op->finished)
+    {
+        WS_ASYNC_CONTEXT pending = op->pending;
+        pending.callback(S_OK, WS_SHORT_CALLBACK, pending.callbackState);
+    }
+}
+
+static LONG direct_hops;
+
+static double direct_engine_round(void *context)
+{
+    struct direct_op op = { { NULL, NULL }, direct_hops, FALSE };
+    WS_ASYNC_CONTEXT done = { direct_done, &op };
+    WS_ASYNC_STATE state;
+    double start = bench_now(), seconds;
+    HRESULT hr = WsAsyncExecute(&state, direct_step, WS_SHORT_CALLBACK, &op, &done, NULL);
+
+    (void)context;
+    bench_check(hr == WS_S_ASYNC, "direct: expected WS_S_ASYNC, got %#lx\n", hr);
+    drive_completions(&op);
+    seconds = bench_now() - start;
+    bench_check(!op.remaining, "direct: expected 0 hops left, got %ld\n", op.remaining);
+    return seconds * 1e9 / direct_hops;
+}
+
+static double direct_hand_round(void *context)
+{
+    struct direct_op op = { { direct_hand_hop, NULL }, direct_hops, FALSE };
+    double start = bench_now(), seconds;
+
+    (void)context;
+    op.pending.callbackState = &op;
+    drive_completions(&op);
+    seconds = bench_now() - start;
+    bench_check(!op.remaining, "direct hand: expected 0 hops left, got %ld\n", op.remaining);
+    return seconds * 1e9 / direct_hops;
+}
+
 int main(int argc, char **argv)
 {
     static const int in_flight[] = { 1, 2, 4, 8, 16, 32, 64 };
@@ -170,6 +261,17 @@ int main(int argc, char **argv)
     int j;
 
     bench_parse(argc, argv, &options, 15);
+    {
+        struct bench_series series = { .name = "hop_without_pool", .unit = "ns/hop" };
+
+        direct_hops = options.smoke ? 100000 : 2000000;
+        direct_engine_round(NULL);
+        direct_hand_round(NULL);
+        bench_measure(&series, options.rounds * 2 + 1, direct_engine_round, direct_hand_round, NULL);
+        bench_report(&series);
+        bench_figure("hop_engine_overhead", bench_median(series.engine, series.rounds)
+                     - bench_median(series.baseline, series.rounds), 0, -1, "-", "ns/hop");
+    }
     run.done = CreateEventW(NULL, TRUE, FALSE, NULL);
     for (j = 0; j < 64; j++)
     {

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs every benchmark for x64 and x86 under Wine and writes docs/BENCHMARKS.md (figures against
+# their targets, machine, versions) with its plots (docs/bench-*.svg, made by gnuplot).
+#
+#   bench/run.sh            both arches
+#   bench/run.sh x64        one arch (the document then says the other was not run)
+#
+# Every figure is a ratio measured in one process, engine and baseline in alternating rounds
+# (bench/bench.h): the machine may be busy, and only side-by-side figures survive that.
+set -u
+cd "$(dirname "$0")/.."
+root=$PWD
+arches=${*:-x64 x86}
+
+bash ci/install-deps.sh gnuplot-nox || exit 1
+
+export WINEDEBUG=-all
+out=$root/build/bench
+mkdir -p "$out"
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# The loader that runs this arch's programs. The `wine` script picks the 32-bit loader whenever
+# it is installed, even for a 64-bit program and even where the kernel cannot run 32-bit code,
+# so 64-bit programs go straight to wine64; 32-bit ones need the 32-bit loader to start.
+wine_loader() {
+    local candidate
+    if [ "$1" = x64 ]; then
+        for candidate in /usr/lib/wine/wine64 wine64 wine; do
+            "$candidate" --version >/dev/null 2>&1 && { echo "$candidate"; return 0; }
+        done
+    else
+        for candidate in /usr/lib/wine/wine wine; do
+            "$candidate" --version >/dev/null 2>&1 && { echo "$candidate"; return 0; }
+        done
+    fi
+    return 1
+}
+
+# Runs one program under Wine with a time limit, appending its output to the arch's log.
+run_one() {
+    local arch=$1 limit=$2
+    shift 2
+    echo "--- $arch: $*" | tee -a "$out/$arch.log"
+    WINEPREFIX=$root/build/$arch/wineprefix timeout "$limit" "$loader" "$@" 2>&1 | tee -a "$out/$arch.log"
+    local rc=${PIPESTATUS[0]}
+    [ "$rc" = 0 ] || echo "NOTRUN $arch $(basename "$1") exit status $rc" | tee -a "$out/$arch.log"
+}
+
+for arch in $arches; do
+    : >"$out/$arch.log"
+    if ! loader=$(wine_loader "$arch"); then
+        why=$(/usr/lib/wine/wine --version 2>&1 | head -1)
+        echo "NOTRUN $arch all no Wine loader for $arch starts here: ${why:-not installed}" >>"$out/$arch.log"
+        continue
+    fi
+    echo "=== $arch: build"
+    if ! cmake --preset "$arch" >/dev/null || ! cmake --build --preset "$arch" -j 2 >/dev/null; then
+        echo "NOTRUN $arch all build failed" >>"$out/$arch.log"
+        continue
+    fi
+    echo "VERSION $arch wine $("$loader" --version 2>&1 | head -1)" >>"$out/$arch.log"
+    bin=$root/build/$arch/bin
+    echo "=== $arch: benchmarks"
+    run_one "$arch" 120 "$bin/bench_sync_step.exe"
+    run_one "$arch" 240 "$bin/bench_async_hop.exe"
+    run_one "$arch" 240 "$bin/bench_scale.exe"
+    if [ -f "$bin/bench_primitives.exe" ]; then
+        run_one "$arch" 240 "$bin/bench_primitives.exe"
+    fi
+    if [ -f "$bin/asynccopy.exe" ]; then
+        for chunks in 1 4 16; do
+            run_one "$arch" 240 "$bin/asynccopy.exe" --chunks "$chunks" --no-progress
+        done
+    fi
+done
+
+bash "$root/bench/report.sh" "$out" "$started" "$load_before" $arches
