@@ -251,23 +251,22 @@ static double direct_hand_round(void *context)
     return seconds * 1e9 / direct_hops;
 }
 
-int main(int argc, char **argv)
+void bench_async_hop(const struct bench_options *options)
 {
     static const int in_flight[] = { 1, 2, 4, 8, 16, 32, 64 };
-    struct bench_options options;
-    struct hop_op ops[64];
+    static struct hop_op ops[64];
     struct hop_run run = { .ops = ops };
+    int rounds = bench_rounds(options, 15);
     unsigned int i;
     int j;
 
-    bench_parse(argc, argv, &options, 15);
     {
         struct bench_series series = { .name = "hop_without_pool", .unit = "ns/hop" };
 
-        direct_hops = options.smoke ? 100000 : 2000000;
+        direct_hops = options->smoke ? 100000 : 2000000;
         direct_engine_round(NULL);
         direct_hand_round(NULL);
-        bench_measure(&series, options.rounds * 2 + 1, direct_engine_round, direct_hand_round, NULL);
+        bench_measure(&series, rounds * 2 + 1, direct_engine_round, direct_hand_round, NULL);
         bench_report(&series);
         bench_figure("hop_engine_overhead", bench_median(series.engine, series.rounds)
                      - bench_median(series.baseline, series.rounds), 0, -1, "-", "ns/hop");
@@ -280,8 +279,8 @@ int main(int argc, char **argv)
         ops[j].hand_work = CreateThreadpoolWork(hand_work_callback, &ops[j], NULL);
         if (!ops[j].engine_work || !ops[j].hand_work)
         {
-            fprintf(stderr, "CreateThreadpoolWork failed: %lu\n", GetLastError());
-            return 1;
+            bench_check(0, "CreateThreadpoolWork failed: %lu\n", GetLastError());
+            return;
         }
     }
     for (i = 0; i < ARRAYSIZE(in_flight); i++)
@@ -289,16 +288,16 @@ int main(int argc, char **argv)
         struct bench_series series = { .unit = "ns/hop", .target = 1.02 };
         char name[32];
         /* About the same number of hops per round whatever the number in flight. */
-        LONG total = options.smoke ? 2000 : 20000;
+        LONG total = options->smoke ? 2000 : 20000;
 
-        if (options.smoke && in_flight[i] != 1 && in_flight[i] != 64) continue;
+        if (options->smoke && in_flight[i] != 1 && in_flight[i] != 64) continue;
         snprintf(name, sizeof(name), "async_hop_%d", in_flight[i]);
         series.name = name;
         run.in_flight = in_flight[i];
         run.hops_per_op = total / in_flight[i];
         engine_round(&run);  /* warm up: let the pool start its threads */
         hand_round(&run);
-        bench_measure(&series, options.rounds, engine_round, hand_round, &run);
+        bench_measure(&series, rounds, engine_round, hand_round, &run);
         bench_report(&series);
     }
     for (j = 0; j < 64; j++)
@@ -307,5 +306,6 @@ int main(int argc, char **argv)
         CloseThreadpoolWork(ops[j].hand_work);
     }
     CloseHandle(run.done);
-    return bench_exit_code();
 }
+
+BENCH_PROGRAM(bench_async_hop)

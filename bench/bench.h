@@ -29,11 +29,33 @@
 struct bench_options
 {
     int smoke;   /* --smoke: about a second, checks counts only (for CTest) */
-    int rounds;  /* --rounds N: pairs of rounds (engine, baseline) per figure */
+    int rounds;  /* --rounds N: pairs of rounds (engine, baseline) per figure; 0: each its own */
 };
 
 /* Reads --smoke and --rounds N; exits with a usage message on anything else. */
-void bench_parse(int argc, char **argv, struct bench_options *options, int default_rounds);
+void bench_parse(int argc, char **argv, struct bench_options *options);
+/* The pairs of rounds a benchmark runs: 2 when smoking, else as asked, else its default. */
+int bench_rounds(const struct bench_options *options, int default_rounds);
+
+/* Each benchmark is a function; BENCH_PROGRAM gives it a main of its own, except in the
+ * combined program (bench_all, built with BENCH_COMBINED) that runs them all in one process,
+ * for machines where starting a Wine process is itself slow (an emulated 32-bit loader). */
+typedef void (*bench_function)(const struct bench_options *options);
+void bench_sync_step(const struct bench_options *options);
+void bench_async_hop(const struct bench_options *options);
+void bench_scale(const struct bench_options *options);
+#ifdef BENCH_COMBINED
+#define BENCH_PROGRAM(function)
+#else
+#define BENCH_PROGRAM(function)                                                  \
+    int main(int argc, char **argv)                                              \
+    {                                                                            \
+        struct bench_options options;                                            \
+        bench_parse(argc, argv, &options);                                       \
+        function(&options);                                                      \
+        return bench_exit_code();                                                \
+    }
+#endif
 
 /* Seconds from an arbitrary origin, from the performance counter. */
 double bench_now(void);

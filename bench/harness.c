@@ -8,12 +8,12 @@
 
 static LONG checks_failed;
 
-void bench_parse(int argc, char **argv, struct bench_options *options, int default_rounds)
+void bench_parse(int argc, char **argv, struct bench_options *options)
 {
     int i;
 
     options->smoke = 0;
-    options->rounds = default_rounds;
+    options->rounds = 0;
     for (i = 1; i < argc; i++)
     {
         if (!strcmp(argv[i], "--smoke")) options->smoke = 1;
@@ -24,10 +24,15 @@ void bench_parse(int argc, char **argv, struct bench_options *options, int defau
             exit(2);
         }
     }
-    if (options->smoke) options->rounds = 2;
-    if (options->rounds < 1) options->rounds = 1;
-    if (options->rounds > BENCH_MAX_ROUNDS) options->rounds = BENCH_MAX_ROUNDS;
+    if (options->rounds < 0) options->rounds = 0;
     setvbuf(stdout, NULL, _IONBF, 0);
+}
+
+int bench_rounds(const struct bench_options *options, int default_rounds)
+{
+    int rounds = options->smoke ? 2 : options->rounds ? options->rounds : default_rounds;
+
+    return rounds > BENCH_MAX_ROUNDS ? BENCH_MAX_ROUNDS : rounds;
 }
 
 double bench_now(void)

@@ -80,9 +80,11 @@ shared and its load moves them; the ratios are what the targets apply to.
 | memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |
 | system | $(uname -sr), $( . /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-unknown}") |
 | load average (1, 5, 15 min) | before: $load_before; after: $load_after |
-| Wine | $(awk '$1 == "VERSION" { $1 = ""; $3 = ""; printf "%s%s", sep, $0; sep = ";" }' $logs) |
+| Wine | $(awk '$1 == "VERSION" { arch = $2; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "%s%s: %s", sep, arch, $0; sep = "; " }' $logs) |
 | compilers | $(x86_64-w64-mingw32-gcc --version | head -1); $(i686-w64-mingw32-gcc --version | head -1) |
 | build | CMake $(cmake --version | head -1 | awk '{ print $3 }'), presets x64 / x86 (RelWithDebInfo: -O2 -g) |
+
+$(awk '$1 == "EMULATED" { arch = $2; $1 = $2 = ""; sub(/^ +/, ""); printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not the CPU's own timing of native code): they still compare the engine with its baseline in one process, but they are no measure of native x86 speed.\n", arch, $0 }' $logs)
 
 ## Figures
 

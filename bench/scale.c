@@ -264,9 +264,8 @@ static void check_heap_walk(void)
            after.blocks - before.blocks, after.bytes - before.bytes, (unsigned long)(private_bytes() / 1024));
 }
 
-int main(int argc, char **argv)
+void bench_scale(const struct bench_options *options)
 {
-    struct bench_options options;
     struct bench_series series = { .name = "scale_release", .unit = "ns/completion" };
     struct bench_series start_series = { .name = "scale_start", .unit = "ns/op" };
     struct scale_run run = { 0 };
@@ -275,8 +274,7 @@ int main(int argc, char **argv)
     double engine_rate, hand_rate;
     int patched;
 
-    bench_parse(argc, argv, &options, 5);
-    run.count = options.smoke ? 20000 : 1000000;
+    run.count = options->smoke ? 20000 : 1000000;
     run.states = calloc(run.count, sizeof(*run.states));
     run.ops = calloc(run.count, sizeof(*run.ops));
     run.done = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -285,8 +283,8 @@ int main(int argc, char **argv)
     run.drainers = system.dwNumberOfProcessors;
     if (!run.states || !run.ops || !run.done || !run.drain)
     {
-        fprintf(stderr, "setup failed\n");
-        return 1;
+        bench_check(0, "scale: setup failed\n");
+        return;
     }
     check_heap_walk();
     patched = alloc_count_patch(GetModuleHandleW(L"wsasync.dll"));
@@ -302,7 +300,7 @@ int main(int argc, char **argv)
     measure_memory(&run, start_engine, "engine", &run.engine_allocs, &run.engine_ops, &engine_memory);
     measure_memory(&run, start_hand, "hand", &run.hand_allocs, &run.hand_ops, &hand_memory);
 
-    bench_measure(&series, options.rounds, engine_round, hand_round, &run);
+    bench_measure(&series, bench_rounds(options, 5), engine_round, hand_round, &run);
     memcpy(start_series.engine, start_series_engine, sizeof(start_series.engine));
     memcpy(start_series.baseline, start_series_hand, sizeof(start_series.baseline));
     start_series.rounds = series.rounds;
@@ -336,5 +334,6 @@ int main(int argc, char **argv)
     CloseHandle(run.done);
     free(run.states);
     free(run.ops);
-    return bench_exit_code();
 }
+
+BENCH_PROGRAM(bench_scale)

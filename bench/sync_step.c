@@ -74,17 +74,16 @@ static double hand_round(void *context)
     return seconds * 1e9 / run->steps;
 }
 
-int main(int argc, char **argv)
+void bench_sync_step(const struct bench_options *options)
 {
-    struct bench_options options;
     struct bench_series series = { .name = "sync_step", .unit = "ns/step", .target = 1.05 };
     struct sync_run run;
 
-    bench_parse(argc, argv, &options, 31);
-    run.steps = options.smoke ? 1000000 : 10000000;
+    run.steps = options->smoke ? 1000000 : 10000000;
     engine_round(&run);  /* warm up: page in the code and let the clock settle */
     hand_round(&run);
-    bench_measure(&series, options.rounds, engine_round, hand_round, &run);
+    bench_measure(&series, bench_rounds(options, 31), engine_round, hand_round, &run);
     bench_report(&series);
-    return bench_exit_code();
 }
+
+BENCH_PROGRAM(bench_sync_step)
