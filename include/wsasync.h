@@ -80,6 +80,48 @@ HRESULT WINAPI WsAsyncExecute(WS_ASYNC_STATE *asyncState, WS_ASYNC_FUNCTION oper
 
 #endif /* WSASYNC_NO_WWSAPI_DECLARATIONS */
 
+/*
+ * The completion engine: primitives that start operations in the WWSAPI asynchronous model on
+ * the Windows thread pool (docs/COMPLETION_ENGINE.md). Each takes a WS_ASYNC_CONTEXT: NULL runs
+ * the operation synchronously and returns its result; with a context the call either returns
+ * the result at once and never calls back, or returns WS_S_ASYNC and calls back exactly once,
+ * from a pool thread. `environment` (optional) names the pool the callbacks run on.
+ */
+/* Completes asyncContext with `result` from a pool thread. NULL context: returns `result`. */
+HRESULT WINAPI AsyncPoolPost(HRESULT result, const WS_ASYNC_CONTEXT *asyncContext,
+                             PTP_CALLBACK_ENVIRON environment);
+/* Completes with S_OK after `milliseconds` (INFINITE is refused). */
+HRESULT WINAPI AsyncPoolTimer(DWORD milliseconds, const WS_ASYNC_CONTEXT *asyncContext,
+                              PTP_CALLBACK_ENVIRON environment);
+/* Completes with S_OK when `handle` is signalled, or HRESULT_FROM_WIN32(ERROR_TIMEOUT) after
+ * timeoutMilliseconds (INFINITE: no time limit). */
+HRESULT WINAPI AsyncPoolWait(HANDLE handle, DWORD timeoutMilliseconds,
+                             const WS_ASYNC_CONTEXT *asyncContext, PTP_CALLBACK_ENVIRON environment);
+
+/* Overlapped reads and writes on one file or pipe handle opened with FILE_FLAG_OVERLAPPED. */
+typedef struct ASYNC_POOL_IO ASYNC_POOL_IO;  /* opaque */
+
+/* AsyncPoolIoCreateEx flag: queue every completion to the pool, even an immediate success
+ * (by default the handle is set to FILE_SKIP_COMPLETION_PORT_ON_SUCCESS where it allows it). */
+#define ASYNC_POOL_IO_QUEUE_ALL_COMPLETIONS 0x1
+
+HRESULT WINAPI AsyncPoolIoCreate(HANDLE handle, PTP_CALLBACK_ENVIRON environment, ASYNC_POOL_IO **io);
+HRESULT WINAPI AsyncPoolIoCreateEx(HANDLE handle, PTP_CALLBACK_ENVIRON environment, DWORD flags,
+                                   ASYNC_POOL_IO **io);
+/* bytesRead/bytesWritten are optional; when given they must stay valid until the operation has
+ * completed: they are written before the callback runs (or before a synchronous return). The
+ * buffer must stay valid until then too. A read at or past the end of a file completes with
+ * HRESULT_FROM_WIN32(ERROR_HANDLE_EOF). */
+HRESULT WINAPI AsyncPoolIoRead(ASYNC_POOL_IO *io, ULONGLONG offset, void *buffer, DWORD size,
+                               DWORD *bytesRead, const WS_ASYNC_CONTEXT *asyncContext);
+HRESULT WINAPI AsyncPoolIoWrite(ASYNC_POOL_IO *io, ULONGLONG offset, const void *buffer, DWORD size,
+                                DWORD *bytesWritten, const WS_ASYNC_CONTEXT *asyncContext);
+/* Cancels the outstanding operations and returns once every one of them has completed (with
+ * HRESULT_FROM_WIN32(ERROR_OPERATION_ABORTED) if the cancel caught it); then frees io. The
+ * handle stays open. Called from inside one of io's own completions it refuses with
+ * WS_E_INVALID_OPERATION and does nothing. */
+HRESULT WINAPI AsyncPoolIoClose(ASYNC_POOL_IO *io);
+
 /* The layout Microsoft's DLL and its callers agree on, checked wherever this header is used. */
 #if defined(__cplusplus) && __cplusplus >= 201103L
 #define WSASYNC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)

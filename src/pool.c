@@ -1,11 +1,9 @@
 /*
  * Completions delivered on the Windows thread pool.
  */
-#include "engine.h"
+#include "pool.h"
 
-/* The model a callback running on a pool thread may use: long only if the pool says another
- * thread can take its other work meanwhile (WS_CALLBACK_MODEL's rule). */
-static WS_CALLBACK_MODEL pool_callback_model(PTP_CALLBACK_INSTANCE instance)
+WS_CALLBACK_MODEL pool_callback_model(PTP_CALLBACK_INSTANCE instance)
 {
     return CallbackMayRunLong(instance) ? WS_LONG_CALLBACK : WS_SHORT_CALLBACK;
 }
@@ -26,14 +24,19 @@ static void CALLBACK deliver_posted_completion(PTP_CALLBACK_INSTANCE instance, v
 
 /* The pool's own callback object needs memory in any case, and the hr must travel with the
  * context, so a small record is allocated; if either allocation fails nothing was started. */
-BOOL pool_complete(const WS_ASYNC_CONTEXT *context, HRESULT hr)
+BOOL pool_post(const WS_ASYNC_CONTEXT *context, HRESULT hr, PTP_CALLBACK_ENVIRON environment)
 {
     struct posted_completion *posted = HeapAlloc(GetProcessHeap(), 0, sizeof(*posted));
 
     if (!posted) return FALSE;
     posted->context = *context;
     posted->hr = hr;
-    if (TrySubmitThreadpoolCallback(deliver_posted_completion, posted, NULL)) return TRUE;
+    if (TrySubmitThreadpoolCallback(deliver_posted_completion, posted, environment)) return TRUE;
     HeapFree(GetProcessHeap(), 0, posted);
     return FALSE;
+}
+
+BOOL pool_complete(const WS_ASYNC_CONTEXT *context, HRESULT hr)
+{
+    return pool_post(context, hr, NULL);
 }
