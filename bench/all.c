@@ -6,7 +6,8 @@
 
 int main(int argc, char **argv)
 {
-    static const bench_function benchmarks[] = { bench_sync_step, bench_async_hop, bench_scale };
+    static const bench_function benchmarks[] = { bench_sync_step, bench_async_hop, bench_scale,
+                                                       bench_primitives };
     struct bench_options options;
     unsigned int i;
 

@@ -44,6 +44,7 @@ typedef void (*bench_function)(const struct bench_options *options);
 void bench_sync_step(const struct bench_options *options);
 void bench_async_hop(const struct bench_options *options);
 void bench_scale(const struct bench_options *options);
+void bench_primitives(const struct bench_options *options);
 #ifdef BENCH_COMBINED
 #define BENCH_PROGRAM(function)
 #else
