@@ -57,6 +57,9 @@ plot $copy_plot
 PLOT
 fi
 
+emulated=$(awk '$1 == "EMULATED" { arch = $2; $1 = $2 = ""; sub(/^ +/, "")
+    printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not the CPU timing native code): they still compare the engine with its baseline in one process, but they say nothing of native x86 speed.\n", arch, $0 }' $logs)
+
 # --- the document ----------------------------------------------------------------------------
 {
 cat <<HEAD
@@ -84,26 +87,35 @@ shared and its load moves them; the ratios are what the targets apply to.
 | compilers | $(x86_64-w64-mingw32-gcc --version | head -1); $(i686-w64-mingw32-gcc --version | head -1) |
 | build | CMake $(cmake --version | head -1 | awk '{ print $3 }'), presets x64 / x86 (RelWithDebInfo: -O2 -g) |
 
-$(awk '$1 == "EMULATED" { arch = $2; $1 = $2 = ""; sub(/^ +/, ""); printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not the CPU's own timing of native code): they still compare the engine with its baseline in one process, but they are no measure of native x86 speed.\n", arch, $0 }' $logs)
+$emulated
 
 ## Figures
 
 | figure | arch | engine | baseline | unit | ratio | target | verdict |
 |---|---|---:|---:|---|---:|---:|---|
 HEAD
+# A figure measured twice (a run that died part-way, then ran again) is shown as last measured.
 awk '
     $1 == "FIGURE" {
-        name = $2; arch = $3; engine = $4; base = $5; ratio = $6; target = $7
-        unit = $8; for (i = 9; i <= NF; i++) unit = unit " " $i
-        if (target == "-") { shown = "-"; verdict = "(no target)" }
-        else if (target ~ /^=/) {
-            want = substr(target, 2); shown = "= " want
-            verdict = (engine + 0 == want + 0) ? "met" : "**missed**"
-        } else {
-            shown = "<= " target
-            verdict = (ratio + 0 <= target + 0) ? "met" : "**missed**"
+        key = $2 " " $3
+        if (!(key in line)) order[n++] = key
+        line[key] = $0
+    }
+    END {
+        for (k = 0; k < n; k++) {
+            split(line[order[k]], f, " ")
+            name = f[2]; arch = f[3]; engine = f[4]; base = f[5]; ratio = f[6]; target = f[7]
+            unit = f[8]; for (i = 9; i in f; i++) unit = unit " " f[i]
+            if (target == "-") { shown = "-"; verdict = "(no target)" }
+            else if (target ~ /^=/) {
+                want = substr(target, 2); shown = "= " want
+                verdict = (engine + 0 == want + 0) ? "met" : "**missed**"
+            } else {
+                shown = "<= " target
+                verdict = (ratio + 0 <= target + 0) ? "met" : "**missed**"
+            }
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, arch, engine, base, unit, ratio, shown, verdict
         }
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, arch, engine, base, unit, ratio, shown, verdict
     }' $logs
 
 if grep -qh '^RESULT asynccopy' $logs 2>/dev/null; then
@@ -125,7 +137,7 @@ fi
 
 if grep -qh '^NOTRUN' $logs 2>/dev/null; then
     echo
-    echo "## Not measured in this run"
+    echo "## Runs that did not end normally"
     echo
     awk '$1 == "NOTRUN" { arch = $2; what = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "- %s, %s: %s\n", arch, what, $0 }' $logs
 fi
@@ -143,7 +155,7 @@ echo
 echo "The programs' own lines (medians, bests, ratios of medians and of bests):"
 echo
 echo '```'
-grep -hv '^FIGURE' $logs | grep -v '^VERSION' | grep -v '^NOTRUN'
+grep -hvE '^(FIGURE|VERSION|NOTRUN|DONE|EMULATED)' $logs
 echo '```'
 echo
 cat "$root/bench/analysis.md"
