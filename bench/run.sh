@@ -46,7 +46,8 @@ run_one() {
     local arch=$1 limit=$2
     shift 2
     echo "--- $arch: $*" | tee -a "$out/$arch.log"
-    timeout "$limit" "$loader" "$@" 2>&1 | tee -a "$out/$arch.log"
+    # Windows programs end their lines with CR LF: keep plain lines in the log.
+    timeout "$limit" "$loader" "$@" 2>&1 | tr -d '\r' | tee -a "$out/$arch.log"
     local rc=${PIPESTATUS[0]}
     [ "$rc" = 0 ] || echo "NOTRUN $arch $(basename "$1") exit status $rc" | tee -a "$out/$arch.log"
 }
