@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Writes docs/BENCHMARKS.md and its plots from the logs bench/run.sh left in OUT.
-# usage: bench/report.sh OUT STARTED LOAD_BEFORE ARCH...
+# Writes docs/BENCHMARKS.md and its plots from what bench/run.sh left in OUT (build/bench by
+# default): one log per arch, the start time and the load averages. Run alone, it rewrites the
+# document from the last run's figures (after bench/analysis.md has changed, say).
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
-out=$1 started=$2 load_before=$3
-shift 3
-arches=$*
+out=${1:-$root/build/bench}
 doc=$root/docs/BENCHMARKS.md
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(cat "$out/started")
+load_before=$(cat "$out/load_before")
+load_after=$(cat "$out/load_after" 2>/dev/null || echo unknown)
+arches=""
+for arch in x64 x86; do [ -f "$out/$arch.log" ] && arches="$arches $arch"; done
 
 logs=""
 for arch in $arches; do logs="$logs $out/$arch.log"; done

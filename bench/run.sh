@@ -17,8 +17,9 @@ bash ci/install-deps.sh gnuplot-nox || exit 1
 export WINEDEBUG=-all
 out=$root/build/bench
 mkdir -p "$out"
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rm -f "$out"/*.log
+date -u '+%Y-%m-%d %H:%M UTC' >"$out/started"
+cut -d' ' -f1-3 /proc/loadavg >"$out/load_before"
 
 # The loader that runs this arch's programs. The `wine` script picks the 32-bit loader whenever
 # it is installed, even for a 64-bit program and even where the kernel cannot run 32-bit code,
@@ -96,4 +97,5 @@ for arch in $arches; do
     fi
 done
 
-bash "$root/bench/report.sh" "$out" "$started" "$load_before" $arches
+cut -d' ' -f1-3 /proc/loadavg >"$out/load_after"
+bash "$root/bench/report.sh" "$out"
