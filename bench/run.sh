@@ -17,7 +17,6 @@ bash ci/install-deps.sh gnuplot-nox || exit 1
 export WINEDEBUG=-all
 out=$root/build/bench
 mkdir -p "$out"
-rm -f "$out"/*.log
 date -u '+%Y-%m-%d %H:%M UTC' >"$out/started"
 cut -d' ' -f1-3 /proc/loadavg >"$out/load_before"
 
@@ -54,7 +53,7 @@ run_one() {
 }
 
 for arch in $arches; do
-    : >"$out/$arch.log"
+    echo "STARTED $arch $(date -u '+%Y-%m-%d %H:%M UTC')" >"$out/$arch.log"
     if ! loader=$(wine_loader "$arch"); then
         why=$(/usr/lib/wine/wine --version 2>&1 | head -1)
         echo "NOTRUN $arch all no Wine loader for $arch starts here: ${why:-not installed}" >>"$out/$arch.log"
@@ -84,12 +83,17 @@ for arch in $arches; do
         rounds="" limit=400 copy_size=$((64 << 20))
     fi
     run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds
-    # If the process died (seen with the emulated 32-bit loader), run once more what it left out.
-    missing=""
+    # If the process died (seen with the emulated 32-bit loader), the benchmark it was running is
+    # reported as such and the ones after it run once more in a new process.
+    missing="" died=""
     for name in sync_step async_hop scale primitives; do
-        grep -qx "DONE $name" "$out/$arch.log" || missing="$missing --only $name"
+        grep -qx "DONE $name" "$out/$arch.log" && continue
+        if [ -z "$died" ]; then died=$name; else missing="$missing --only $name"; fi
     done
-    [ -z "$missing" ] || run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds $missing
+    if [ -n "$died" ]; then
+        echo "NOTRUN $arch $died the process died while running it; its figures above, if any, are those it printed first" >>"$out/$arch.log"
+        [ -z "$missing" ] || run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds $missing
+    fi
     if [ -f "$bin/asynccopy.exe" ]; then
         for chunks in 1 4 16; do
             run_one "$arch" "$limit" "$bin/asynccopy.exe" --chunks "$chunks" --size "$copy_size" --no-progress
