@@ -158,7 +158,7 @@ echo
 echo "The programs' own lines (medians, bests, ratios of medians and of bests):"
 echo
 echo '```'
-grep -hvE '^(FIGURE|VERSION|NOTRUN|DONE|EMULATED|STARTED)' $logs
+grep -hvE '^(FIGURE|VERSION|NOTRUN|DONE|EMULATED|STARTED)' $logs | sed "s|$root/||g"
 echo '```'
 echo
 cat "$root/bench/analysis.md"
