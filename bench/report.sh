@@ -60,7 +60,7 @@ PLOT
 fi
 
 emulated=$(awk '$1 == "EMULATED" { arch = $2; $1 = $2 = ""; sub(/^ +/, "")
-    printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not the CPU timing native code): they still compare the engine with its baseline in one process, but they say nothing of native x86 speed.\n", arch, $0 }' $logs)
+    printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not native timings): they still compare the engine with its baseline in one process, but they say nothing of native x86 speed.\n", arch, $0 }' $logs)
 
 # --- the document ----------------------------------------------------------------------------
 {
