@@ -85,15 +85,19 @@ for arch in $arches; do
     run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds
     # If the process died (seen with the emulated 32-bit loader), the benchmark it was running is
     # reported as such and the ones after it run once more in a new process.
-    missing="" died=""
-    for name in sync_step async_hop scale primitives; do
-        grep -qx "DONE $name" "$out/$arch.log" && continue
-        if [ -z "$died" ]; then died=$name; else missing="$missing --only $name"; fi
-    done
-    if [ -n "$died" ]; then
+    dead=""
+    for attempt in 1 2; do
+        missing="" died=""
+        for name in sync_step async_hop scale primitives; do
+            grep -qx "DONE $name" "$out/$arch.log" && continue
+            case " $dead " in *" $name "*) continue ;; esac
+            if [ -z "$died" ]; then died=$name; else missing="$missing --only $name"; fi
+        done
+        [ -n "$died" ] || break
+        dead="$dead $died"
         echo "NOTRUN $arch $died the process died while running it; its figures above, if any, are those it printed first" >>"$out/$arch.log"
-        [ -z "$missing" ] || run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds $missing
-    fi
+        [ "$attempt" = 1 ] && [ -n "$missing" ] && run_one "$arch" "$limit" "$bin/bench_all.exe" $rounds $missing
+    done
     if [ -f "$bin/asynccopy.exe" ]; then
         for chunks in 1 4 16; do
             run_one "$arch" "$limit" "$bin/asynccopy.exe" --chunks "$chunks" --size "$copy_size" --no-progress
