@@ -3,6 +3,13 @@
  * webservices.dll it is linked to (the drop-in, forwarding to Wine's own), with WsAsyncExecute
  * driving the server.
  *
+ * Wine 8.0's listener serves one channel at a time (a second channel's WsAcceptChannel fails
+ * with WS_E_INVALID_OPERATION), so the service has one listener per server channel, each on its
+ * own port. Its WsAcceptChannel also ignores the WS_ASYNC_CONTEXT and blocks until a client
+ * connects: the accept step needs to be invoked long, so each series starts on a thread-pool
+ * thread allowed to run long. Wine's channels complete receives, sends and closes
+ * asynchronously, from their own threads (invoking the callback long).
+ *
  * Each server channel is served by one WsAsyncExecute series that loops: accept a session,
  * receive a request, send the reply, until the client closes the session; then close the
  * channel, reset it and accept again. Client threads (plain synchronous WWSAPI calls) run
@@ -10,9 +17,11 @@
  * service shuts down: every series is woken by one last connection, sees the stop flag, closes
  * its channel and ends; each must report its end exactly once, with S_OK.
  *
- * The steps are written for a long-callback server: the step that handles a request needs to
- * be invoked long (it stands for work that may block); invoked short it treats that as a
- * resource shortage, as WS_CALLBACK_MODEL asks, and drops the session (counted and checked).
+ * The steps are written for a long-callback server: the accept step (it blocks) and the step that
+ * handles a request (it stands for work that may block) need to be invoked long; invoked short
+ * they treat that as a resource shortage, as WS_CALLBACK_MODEL asks: the accept step ends the
+ * series with E_OUTOFMEMORY, the request step drops the session. Shortages are counted, and
+ * the test expects none.
  *
  * Run with Wine's builtin webservices.dll instead of the drop-in, the same program aborts at
  * its first WsAsyncExecute call (a CTest test checks that too).
@@ -45,9 +54,6 @@ static const WS_MESSAGE_DESCRIPTION *reply_descriptions[] = { &reply_description
 
 static int reply_for(int request) { return request * 3 + 7; }
 
-static WCHAR url_chars[64];
-static WS_STRING url;
-static WS_LISTENER *listener;
 static volatile LONG stopping;        /* set once the clients are done; read by the series */
 static volatile LONG sessions_closed; /* sessions the series have closed */
 static HANDLE sessions_event;         /* set when CLIENTS sessions have been closed */
@@ -60,14 +66,18 @@ static HANDLE series_event;           /* set when every series has ended */
 struct series
 {
     WS_ASYNC_STATE state;
+    WCHAR url_chars[64];
+    WS_STRING url;
+    WS_LISTENER *listener;
     WS_CHANNEL *channel;
     WS_MESSAGE *message;
     WS_HEAP *heap;
     INT32 request;
     INT32 reply;
+    WS_ASYNC_CONTEXT reset_context; /* the context the reset completes with */
     LONG requests;    /* requests answered */
     LONG sessions;    /* sessions accepted */
-    LONG shortages;   /* times the request step was invoked short */
+    LONG shortages;   /* times a step that needs long was invoked short */
     volatile LONG ends;      /* times the series reported its end */
     HRESULT result;
 };
@@ -81,23 +91,48 @@ static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYN
 static HRESULT CALLBACK step_close(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                    const WS_ASYNC_CONTEXT *, WS_ERROR *);
 
-/* The channel is closed: make it ready for the next session, and accept it unless the service
- * is stopping. */
+/* The channel is ready for the next session: accept it unless the service is stopping. */
+static HRESULT CALLBACK step_reset_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                        WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                        WS_ERROR *error)
+{
+    (void)model; (void)state; (void)context; (void)error;
+    if (FAILED(hr)) return hr;
+    if (stopping) return S_OK;  /* the end of the series */
+    if (InterlockedIncrement(&sessions_closed) == CLIENTS) SetEvent(sessions_event);
+    next->function = step_accept;
+    return S_OK;
+}
+
+static void CALLBACK reset_channel_work(PTP_CALLBACK_INSTANCE instance, void *param)
+{
+    struct series *s = param;
+    WS_ASYNC_CONTEXT context = s->reset_context;
+
+    WsResetChannel(s->channel, NULL);
+    WsResetMessage(s->message, NULL);
+    WsResetHeap(s->heap, NULL);
+    context.callback(S_OK, CallbackMayRunLong(instance) ? WS_LONG_CALLBACK : WS_SHORT_CALLBACK,
+                     context.callbackState);
+}
+
+/* The channel is closed: reset it, asynchronously. Wine's WsResetChannel waits for the
+ * channel's own queue thread to stop, and the close may have completed on that very thread,
+ * so the reset runs on a pool thread (the series' own asynchronous operation: it calls the
+ * context it was given once, like any other). */
 static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
                                     WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                     WS_ERROR *error)
 {
     struct series *s = state;
 
-    (void)model; (void)context; (void)error;
+    (void)model; (void)error;
     check(hr == S_OK, "closing a channel: expected S_OK, got %#lx\n", hr);
-    WsResetChannel(s->channel, NULL);
-    WsResetMessage(s->message, NULL);
-    WsResetHeap(s->heap, NULL);
-    if (stopping) return S_OK;  /* the end of the series */
-    if (InterlockedIncrement(&sessions_closed) == CLIENTS) SetEvent(sessions_event);
-    next->function = step_accept;
-    return S_OK;
+    s->reset_context = *context;
+    next->function = step_reset_done;
+    /* No pool thread to reset the channel on: a resource shortage, the end of the series. */
+    if (!TrySubmitThreadpoolCallback(reset_channel_work, s, NULL)) return E_OUTOFMEMORY;
+    return WS_S_ASYNC;
 }
 
 static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
@@ -184,9 +219,15 @@ static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *s
 {
     struct series *s = state;
 
-    (void)hr; (void)model;
+    (void)hr;
+    if (model != WS_LONG_CALLBACK)
+    {
+        /* Invoked short where it must block: a resource shortage. */
+        s->shortages++;
+        return E_OUTOFMEMORY;
+    }
     next->function = step_accepted;
-    return WsAcceptChannel(listener, s->channel, context, error);
+    return WsAcceptChannel(s->listener, s->channel, context, error);
 }
 
 static void series_ended(struct series *s, HRESULT hr)
@@ -206,7 +247,7 @@ static void CALLBACK series_callback(HRESULT hr, WS_CALLBACK_MODEL model, void *
 static DWORD WINAPI client_thread(void *param)
 {
     int client = (int)(INT_PTR)param, i, answered = 0;
-    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
+    WS_ENDPOINT_ADDRESS address = { series[client % SERIES].url, NULL, NULL, NULL };
     WS_CHANNEL *channel = NULL;
     WS_MESSAGE *message = NULL;
     WS_HEAP *heap = NULL;
@@ -246,31 +287,31 @@ static DWORD WINAPI client_thread(void *param)
     return 0;
 }
 
-/* Opens the listener on a free port of 127.0.0.1 (tried from one derived from the process id,
- * so that the builds of both arches can run at once). */
-static HRESULT open_listener(void)
+/* Opens a series' listener on a free port of 127.0.0.1 (tried from one derived from the
+ * process id, so that the builds of both arches can run at once). */
+static HRESULT open_listener(struct series *s, int index)
 {
-    HRESULT hr = E_FAIL;
+    HRESULT hr;
     int attempt;
 
-    hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener, NULL);
+    hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &s->listener, NULL);
     if (hr != S_OK) return hr;
     for (attempt = 0; attempt < 20; attempt++)
     {
-        int port = 20000 + (GetCurrentProcessId() * 7 + attempt * 101) % 30000;
-        swprintf(url_chars, ARRAYSIZE(url_chars), L"net.tcp://127.0.0.1:%d/", port);
-        url.chars = url_chars;
-        url.length = wcslen(url_chars);
-        if ((hr = WsOpenListener(listener, &url, NULL, NULL)) == S_OK) break;
-        WsResetListener(listener, NULL);
+        int port = 20000 + (GetCurrentProcessId() * 7 + attempt * 101 + index * 13) % 30000;
+        swprintf(s->url_chars, ARRAYSIZE(s->url_chars), L"net.tcp://127.0.0.1:%d/", port);
+        s->url.chars = s->url_chars;
+        s->url.length = wcslen(s->url_chars);
+        if ((hr = WsOpenListener(s->listener, &s->url, NULL, NULL)) == S_OK) break;
+        WsResetListener(s->listener, NULL);
     }
     return hr;
 }
 
 /* Wakes a series waiting in accept: one session opened and closed at once. */
-static void wake_one_series(void)
+static void wake_series(struct series *s)
 {
-    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
+    WS_ENDPOINT_ADDRESS address = { s->url, NULL, NULL, NULL };
     WS_CHANNEL *channel = NULL;
     HRESULT hr;
 
@@ -283,9 +324,22 @@ static void wake_one_series(void)
     WsFreeChannel(channel);
 }
 
+/* Starts a series on a pool thread, told it may run long if the pool can spare the thread. */
+static void CALLBACK start_series(PTP_CALLBACK_INSTANCE instance, void *param)
+{
+    struct series *s = param;
+    WS_ASYNC_CONTEXT context = { series_callback, s };
+    WS_CALLBACK_MODEL model = CallbackMayRunLong(instance) ? WS_LONG_CALLBACK : WS_SHORT_CALLBACK;
+    HRESULT hr;
+
+    /* Without the drop-in, Wine's own DLL aborts the process here. */
+    hr = WsAsyncExecute(&s->state, step_accept, model, s, &context, NULL);
+    check(hr == WS_S_ASYNC, "series %d: WsAsyncExecute: expected WS_S_ASYNC, got %#lx\n", (int)(s - series), hr);
+    if (hr != WS_S_ASYNC) series_ended(s, hr);
+}
+
 int main(void)
 {
-    WS_ASYNC_CONTEXT context = { series_callback, NULL };
     HANDLE clients[CLIENTS];
     LONG requests = 0, sessions = 0, shortages = 0;
     DWORD start = GetTickCount();
@@ -296,16 +350,15 @@ int main(void)
     sessions_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 
-    hr = open_listener();
-    check(hr == S_OK, "opening the listener: expected S_OK, got %#lx\n", hr);
-    if (hr != S_OK) return 1;
-    printf("listening on %ls\n", url_chars);
-
     for (i = 0; i < SERIES; i++)
     {
         struct series *s = &series[i];
 
-        hr = WsCreateChannelForListener(listener, NULL, 0, &s->channel, NULL);
+        hr = open_listener(s, i);
+        check(hr == S_OK, "opening a listener: expected S_OK, got %#lx\n", hr);
+        if (hr != S_OK) return 1;
+        printf("listening on %ls\n", s->url_chars);
+        hr = WsCreateChannelForListener(s->listener, NULL, 0, &s->channel, NULL);
         check(hr == S_OK, "WsCreateChannelForListener: expected S_OK, got %#lx\n", hr);
         hr = WsCreateMessageForChannel(s->channel, NULL, 0, &s->message, NULL);
         check(hr == S_OK, "WsCreateMessageForChannel: expected S_OK, got %#lx\n", hr);
@@ -314,18 +367,16 @@ int main(void)
     }
     if (failures) return 1;
 
-    /* Without the drop-in, Wine's own DLL aborts the process here. */
     for (i = 0; i < SERIES; i++)
-    {
-        context.callbackState = &series[i];
-        hr = WsAsyncExecute(&series[i].state, step_accept, WS_LONG_CALLBACK, &series[i], &context, NULL);
-        if (hr != WS_S_ASYNC) series_ended(&series[i], hr);
-        check(hr == WS_S_ASYNC, "series %d: WsAsyncExecute: expected WS_S_ASYNC (waiting in accept), got %#lx\n", i, hr);
-    }
+        check(TrySubmitThreadpoolCallback(start_series, &series[i], NULL), "could not start series %d\n", i);
 
     for (i = 0; i < CLIENTS; i++)
         clients[i] = CreateThread(NULL, 0, client_thread, (void *)(INT_PTR)i, 0, NULL);
-    WaitForMultipleObjects(CLIENTS, clients, TRUE, INFINITE);
+    if (WaitForMultipleObjects(CLIENTS, clients, TRUE, 60000) != WAIT_OBJECT_0)
+    {
+        check(0, "expected the clients to finish within 60 s; %ld sessions closed so far\n", sessions_closed);
+        return 1;
+    }
     for (i = 0; i < CLIENTS; i++) CloseHandle(clients[i]);
 
     /* Every session the clients opened has been closed by its series, which is back in accept
@@ -333,7 +384,7 @@ int main(void)
     check(WaitForSingleObject(sessions_event, 30000) == WAIT_OBJECT_0, "expected %d sessions closed, got %ld\n",
           CLIENTS, sessions_closed);
     InterlockedExchange(&stopping, 1);
-    for (i = 0; i < SERIES; i++) wake_one_series();
+    for (i = 0; i < SERIES; i++) wake_series(&series[i]);
     check(WaitForSingleObject(series_event, 30000) == WAIT_OBJECT_0, "expected every series to end, %ld left\n",
           series_left);
     Sleep(200);  /* room for a second end report to show up, were there one */
@@ -361,8 +412,11 @@ int main(void)
         WsFreeChannel(series[i].channel);
         WsFreeHeap(series[i].heap);
     }
-    WsCloseListener(listener, NULL, NULL);
-    WsFreeListener(listener);
+    for (i = 0; i < SERIES; i++)
+    {
+        WsCloseListener(series[i].listener, NULL, NULL);
+        WsFreeListener(series[i].listener);
+    }
     printf("%s\n", failures ? "FAILED" : "passed");
     return failures ? 1 : 0;
 }
