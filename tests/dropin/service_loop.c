@@ -347,6 +347,8 @@ int main(void)
     int i;
 
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* A crash ends the test at once, without a debugger. */
+    SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     sessions_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 
