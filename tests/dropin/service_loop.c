@@ -347,7 +347,7 @@ int main(void)
     int i;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    /* A crash ends the test at once, without a debugger. */
+    /* A crash in the service ends the test without an error dialog. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     sessions_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
