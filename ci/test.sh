@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 bash ci/install-deps.sh || exit 1
+bash ci/dropin.sh || exit 1
 
 export WINEDEBUG=-all
 jobs=$(nproc 2>/dev/null || echo 2)
