@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds tests/consumer against an installed wsasync tree, the way a user would, and runs it
+# under Wine. Run by CTest (tests/CMakeLists.txt), one route per test:
+#   run.sh install   <build dir> <prefix>                        cmake --install into <prefix>
+#   run.sh cmake     <prefix> <work dir> <toolchain file> <wine> find_package(wsasync)
+#   run.sh pkgconfig <prefix> <work dir> <wine> <cc> [cc args...] pkg-config and the compiler alone
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+route=$1
+shift
+
+run_consumer() {
+    local wine=$1 exe=$2
+    echo "+ $wine $exe"
+    "$wine" "$exe"
+}
+
+case $route in
+install)
+    build=$1 prefix=$2
+    rm -rf "$prefix"
+    cmake --install "$build" --prefix "$prefix"
+    ;;
+cmake)
+    prefix=$1 work=$2 toolchain=$3 wine=$4
+    rm -rf "$work"
+    cmake -S "$here" -B "$work" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_PREFIX_PATH="$prefix"
+    cmake --build "$work"
+    run_consumer "$wine" "$work/consumer.exe"
+    ;;
+pkgconfig)
+    prefix=$1 work=$2 wine=$3
+    shift 3
+    command -v pkg-config >/dev/null || { echo "pkg-config is not installed" >&2; exit 1; }
+    rm -rf "$work"
+    mkdir -p "$work"
+    # Only the installed tree: no other .pc file may answer.
+    export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH=
+    flags=$(pkg-config --cflags --libs wsasync)
+    bindir=$(pkg-config --variable=bindir wsasync)
+    echo "+ $* $here/consumer.c $flags"
+    "$@" -Wall -Wextra -Werror "$here/consumer.c" $flags -o "$work/consumer.exe"
+    cp "$bindir/wsasync.dll" "$work/"
+    run_consumer "$wine" "$work/consumer.exe"
+    ;;
+*)
+    echo "run.sh: unknown route '$route'" >&2
+    exit 2
+    ;;
+esac
