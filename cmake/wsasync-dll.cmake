@@ -14,15 +14,15 @@ include(GNUInstallDirs)
 # WsAsyncExecute@24 (_WsAsyncExecute@24 for MSVC, the same symbol). dlltool -k keeps the
 # decorated symbols and imports the undecorated names the DLL exports; on x64 there is nothing
 # to keep. Both files are the same kind of COFF import archive: MinGW's linker looks for
-# lib<name>.dll.a, MSVC's link for <name>.lib. The temporary prefix names the archive's members
-# after the DLL (by default dlltool derives it from the output path, build directory included).
+# lib<name>.dll.a, MSVC's link for <name>.lib. dlltool runs beside them and is given bare file
+# names, because it names the archive's members and symbols after its output path: that way they
+# do not carry the build directory.
 function(wsasync_dll_import_libraries target def)
-    set(dir $<TARGET_LINKER_FILE_DIR:${target}>)
-    set(dlltool ${CMAKE_DLLTOOL} -k -d ${def} -D $<TARGET_FILE_NAME:${target}>
-                -t $<TARGET_FILE_BASE_NAME:${target}>)
+    set(dlltool ${CMAKE_DLLTOOL} -k -d ${def} -D $<TARGET_FILE_NAME:${target}>)
     add_custom_command(TARGET ${target} POST_BUILD
-        COMMAND ${dlltool} -l $<TARGET_LINKER_FILE:${target}>
-        COMMAND ${dlltool} -l ${dir}/$<TARGET_FILE_BASE_NAME:${target}>.lib
+        COMMAND ${dlltool} -l $<TARGET_LINKER_FILE_NAME:${target}>
+        COMMAND ${dlltool} -l $<TARGET_FILE_BASE_NAME:${target}>.lib
+        WORKING_DIRECTORY $<TARGET_LINKER_FILE_DIR:${target}>
         COMMENT "Import libraries for ${target} from its .def file"
         VERBATIM)
     set_target_properties(${target} PROPERTIES PREFIX "" IMPORT_PREFIX "lib" IMPORT_SUFFIX ".dll.a")

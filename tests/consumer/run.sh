@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds tests/consumer against an installed wsasync tree, the way a user would, and runs it
 # under Wine. Run by CTest (tests/CMakeLists.txt), one route per test:
-#   run.sh install   <build dir> <prefix>                        cmake --install into <prefix>
+#   run.sh install   <build dir> <prefix> <nm> <symbol>...       cmake --install into <prefix>,
+#                    and check that the MSVC import library lib/wsasync.lib defines each symbol
 #   run.sh cmake     <prefix> <work dir> <toolchain file> <wine> find_package(wsasync)
 #   run.sh pkgconfig <prefix> <work dir> <wine> <cc> [cc args...] pkg-config and the compiler alone
 set -eu
@@ -17,9 +18,18 @@ run_consumer() {
 
 case $route in
 install)
-    build=$1 prefix=$2
+    build=$1 prefix=$2 nm=$3
+    shift 3
     rm -rf "$prefix"
     cmake --install "$build" --prefix "$prefix"
+    symbols=$("$nm" "$prefix/lib/wsasync.lib" | awk '$2 == "T" || $2 == "I" { print $3 }')
+    for symbol in "$@"; do
+        if ! grep -qxF -- "$symbol" <<<"$symbols"; then
+            echo "wsasync.lib: expected the symbol $symbol; it defines:" $symbols >&2
+            exit 1
+        fi
+    done
+    echo "wsasync.lib defines:" $symbols
     ;;
 cmake)
     prefix=$1 work=$2 toolchain=$3 wine=$4
