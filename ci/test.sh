@@ -6,8 +6,9 @@
 set -u
 cd "$(dirname "$0")/.."
 
-# pkg-config: the consumer tests build a program through wsasync.pc.
-bash ci/install-deps.sh pkg-config || exit 1
+# pkg-config, clang and lld: the consumer tests build programs through wsasync.pc and, the way
+# MSVC does, against wsasync.lib (in every build, so installed before the first).
+bash ci/install-deps.sh pkg-config clang lld || exit 1
 
 status=0
 bash ci/presets.sh x64 x86 || status=1

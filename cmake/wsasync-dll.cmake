@@ -17,11 +17,22 @@ include(GNUInstallDirs)
 # lib<name>.dll.a, MSVC's link for <name>.lib. dlltool runs beside them and is given bare file
 # names, because it names the archive's members and symbols after its output path: that way they
 # do not carry the build directory.
+#
+# On x86, MSVC's link (with /SAFESEH, Visual Studio's default there) accepts only objects that
+# declare themselves free of unregistered exception handlers, by an absolute @feat.00 symbol with
+# bit 0 set. dlltool's objects hold import tables and a jump, no handler, but do not say so:
+# objcopy adds the symbol to each member of the .lib.
 function(wsasync_dll_import_libraries target def)
+    set(mark_safeseh)
+    if(CMAKE_SIZEOF_VOID_P EQUAL 4)
+        set(mark_safeseh COMMAND ${CMAKE_OBJCOPY} --add-symbol @feat.00=1,local
+                                 $<TARGET_FILE_BASE_NAME:${target}>.lib)
+    endif()
     set(dlltool ${CMAKE_DLLTOOL} -k -d ${def} -D $<TARGET_FILE_NAME:${target}>)
     add_custom_command(TARGET ${target} POST_BUILD
         COMMAND ${dlltool} -l $<TARGET_LINKER_FILE_NAME:${target}>
         COMMAND ${dlltool} -l $<TARGET_FILE_BASE_NAME:${target}>.lib
+        ${mark_safeseh}
         WORKING_DIRECTORY $<TARGET_LINKER_FILE_DIR:${target}>
         COMMENT "Import libraries for ${target} from its .def file"
         VERBATIM)

@@ -5,6 +5,8 @@
 #                    and check that the MSVC import library lib/wsasync.lib defines each symbol
 #   run.sh cmake     <prefix> <work dir> <toolchain file> <wine> find_package(wsasync)
 #   run.sh pkgconfig <prefix> <work dir> <wine> <cc> [cc args...] pkg-config and the compiler alone
+#   run.sh msvc      <prefix> <work dir> <wine> <clang> <lld-link> <msvc triple>
+#                    the MSVC way: MSVC's ABI and linker, lib/wsasync.lib, no C runtime
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 route=$1
@@ -53,6 +55,20 @@ pkgconfig)
     "$@" -Wall -Wextra -Werror "$here/consumer.c" $flags -o "$work/consumer.exe"
     cp "$bindir/wsasync.dll" "$work/"
     run_consumer "$wine" "$work/consumer.exe"
+    ;;
+msvc)
+    prefix=$1 work=$2 wine=$3 clang=$4 lld_link=$5 triple=$6
+    rm -rf "$work"
+    mkdir -p "$work"
+    # lld-link's defaults are MSVC's link: /SAFESEH on x86 included.
+    "$clang" --target="$triple" -Wall -Wextra -Werror -O2 -c "$here/msvc.c" -o "$work/msvc.obj"
+    "$lld_link" /nologo /entry:mainCRTStartup /subsystem:console /nodefaultlib \
+        "$work/msvc.obj" "$prefix/lib/wsasync.lib" /out:"$work/msvc.exe"
+    cp "$prefix/bin/wsasync.dll" "$work/"
+    rc=0
+    run_consumer "$wine" "$work/msvc.exe" || rc=$?
+    [ "$rc" = 0 ] || { echo "msvc.exe: expected exit code 0, got $rc (the check that failed)" >&2; exit 1; }
+    echo "msvc.exe: every check passed"
     ;;
 *)
     echo "run.sh: unknown route '$route'" >&2
