@@ -1,0 +1,3 @@
+set(WSASYNC_TRIPLE i686-w64-mingw32)
+set(WSASYNC_COMPILER clang)
+include(${CMAKE_CURRENT_LIST_DIR}/mingw-toolchain.cmake)
