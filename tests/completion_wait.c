@@ -75,7 +75,7 @@ TEST(completion_wait_exactly_once)
         ok(hr == WS_S_ASYNC, "wait %d: expected WS_S_ASYNC, got %#lx\n", i, hr);
     }
     SetEvent(event);
-    for (i = 0; i < COUNT; i++) ok(probe_wait(&probes[i], 10000), "wait %d: no callback\n", i);
+    for (i = 0; i < COUNT; i++) ok(probe_wait(&probes[i], 60000), "wait %d: no callback\n", i);
     Sleep(100);
     for (i = 0; i < COUNT; i++)
     {
