@@ -211,7 +211,7 @@ static void CALLBACK direct_hand_hop(HRESULT hr, WS_CALLBACK_MODEL model, void *
 }
 
 /* Completes the pending context until the operation has finished. */
-static __attribute__((noipa)) void drive_completions(struct direct_op *op)
+static BENCH_OPAQUE void drive_completions(struct direct_op *op)
 {
     while (!op->finished)
     {

@@ -24,6 +24,15 @@
 #define BENCH_ARCH "x86"
 #endif
 
+/* Keeps a function opaque to the optimiser, so that a loop really calls it: GCC's noipa also
+ * stops it from using what it knows of the body; clang has no noipa, and noinline is its
+ * nearest (it does not propagate facts from a non-inlined body across a call to an address). */
+#if defined(__clang__)
+#define BENCH_OPAQUE __attribute__((noinline))
+#else
+#define BENCH_OPAQUE __attribute__((noipa))
+#endif
+
 #define BENCH_MAX_ROUNDS 101
 
 struct bench_options

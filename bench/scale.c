@@ -84,7 +84,7 @@ static void CALLBACK hand_resume(HRESULT hr, WS_CALLBACK_MODEL model, void *stat
     hand->callback(hr, model, hand->callback_state);
 }
 
-static __attribute__((noipa)) void hand_park(WS_ASYNC_STATE *storage, struct scale_op *op)
+static BENCH_OPAQUE void hand_park(WS_ASYNC_STATE *storage, struct scale_op *op)
 {
     struct hand_state *hand = (struct hand_state *)storage;
 

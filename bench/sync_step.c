@@ -13,8 +13,8 @@ struct countdown
     LONG_PTR remaining;
 };
 
-/* noipa: neither loop may see through the step, or the hand loop would not be calling it. */
-static __attribute__((noipa)) HRESULT CALLBACK countdown_step(HRESULT hr, WS_CALLBACK_MODEL model,
+/* BENCH_OPAQUE: neither loop may see through the step, or the hand loop would not be calling it. */
+static BENCH_OPAQUE HRESULT CALLBACK countdown_step(HRESULT hr, WS_CALLBACK_MODEL model,
                                                               void *state, WS_ASYNC_OPERATION *next,
                                                               const WS_ASYNC_CONTEXT *context,
                                                               WS_ERROR *error)
@@ -27,7 +27,7 @@ static __attribute__((noipa)) HRESULT CALLBACK countdown_step(HRESULT hr, WS_CAL
 }
 
 /* The baseline: one indirect call and one test per step. */
-static __attribute__((noipa)) HRESULT drive_by_hand(WS_ASYNC_FUNCTION function, void *state)
+static BENCH_OPAQUE HRESULT drive_by_hand(WS_ASYNC_FUNCTION function, void *state)
 {
     WS_ASYNC_OPERATION next;
     HRESULT hr = S_OK;

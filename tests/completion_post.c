@@ -43,7 +43,10 @@ TEST(completion_post_callback_model)
     probe_init(&probe);
     hr = AsyncPoolPost(S_OK, &probe.context, NULL);
     probe_expect(&probe, hr, S_OK, "post on the default pool");
-    ok(probe.model == WS_LONG_CALLBACK, "default pool: expected WS_LONG_CALLBACK, got %d\n", probe.model);
+    /* The default pool usually has threads to spare (WS_LONG_CALLBACK), but under load it may
+     * not: either is right there. The one-thread pool below is where the rule can be pinned. */
+    ok(probe.model == WS_LONG_CALLBACK || probe.model == WS_SHORT_CALLBACK,
+       "default pool: expected a valid model, got %d\n", probe.model);
     probe_free(&probe);
 
     private_pool_init(&pool, 1);
