@@ -55,8 +55,8 @@ static double engine_round(void *context)
 
     seconds = bench_now() - start;
     bench_check(hr == S_OK, "engine: expected S_OK, got %#lx\n", hr);
-    bench_check(countdown.remaining == 0, "engine: expected 0 steps left, got %Id\n",
-                countdown.remaining);
+    bench_check(countdown.remaining == 0, "engine: expected 0 steps left, got %lld\n",
+                (long long)countdown.remaining);
     return seconds * 1e9 / run->steps;
 }
 
@@ -69,8 +69,8 @@ static double hand_round(void *context)
 
     seconds = bench_now() - start;
     bench_check(hr == S_OK, "hand: expected S_OK, got %#lx\n", hr);
-    bench_check(countdown.remaining == 0, "hand: expected 0 steps left, got %Id\n",
-                countdown.remaining);
+    bench_check(countdown.remaining == 0, "hand: expected 0 steps left, got %lld\n",
+                (long long)countdown.remaining);
     return seconds * 1e9 / run->steps;
 }
 
