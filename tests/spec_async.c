@@ -219,6 +219,7 @@ TEST(spec_3_8_caller_context_overwritten_after_return)
     HRESULT hr;
 
     caller_init(&caller);
+    memset(&state, 0xcc, sizeof(state));  /* whatever the engine needs, it must store itself */
     context->callback = caller_callback;
     context->callbackState = &caller;
     hr = WsAsyncExecute(&state, script_step, WS_SHORT_CALLBACK, &script, context, NULL);
