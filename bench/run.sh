@@ -70,9 +70,7 @@ for arch in $arches; do
     if [ "$arch" = x86 ] && dmesg 2>/dev/null | grep -q '32-bit emulation disabled'; then
         echo "EMULATED $arch The kernel refuses 32-bit code (dmesg: 32-bit emulation disabled); the 32-bit Wine loader ran under $(grep -l enabled /proc/sys/fs/binfmt_misc/*i386* 2>/dev/null | xargs -r -n1 basename | head -1) user-mode emulation ($(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/*i386* 2>/dev/null | head -1))" >>"$out/$arch.log"
     fi
-    if [ ! -f "$WINEPREFIX/system.reg" ]; then
-        /usr/lib/wine/wine64 wineboot --init >/dev/null 2>&1; /usr/lib/wine/wineserver64 --wait 2>/dev/null
-    fi
+    sh "$root/cmake/wine-prefix.sh" /usr/lib/wine/wine64 >/dev/null 2>&1
     bin=$root/build/$arch/bin
     echo "=== $arch: benchmarks"
     # Where the loader is emulated, each start costs a minute or more and the code runs many
