@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench_all: every benchmark in one process, in the order bench/run.sh reports them. Starting a
  * Wine process costs over a minute where the 32-bit loader is emulated; one start serves all.

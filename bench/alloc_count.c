@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Allocation counting by import-table patching (see alloc_count.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Counts the allocations a module makes, by pointing the entries of its import address table
  * for the allocating functions (heap, malloc family, virtual memory, and the thread-pool object

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Asynchronous hop: what WsAsyncExecute costs per completion when every step goes
  * asynchronous on the thread pool, against a hand-written chain in which each pool callback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The benchmarks' shared harness: a clock, rounds that alternate the engine's code with its
  * hand-written baseline in one process, and the figures they print.

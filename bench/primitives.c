@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The completion engine's primitives against the raw thread-pool calls each wraps, with the
  * same work on both sides:

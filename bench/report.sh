@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Writes docs/BENCHMARKS.md and its plots from what bench/run.sh left in OUT (build/bench by
 # default): one log per arch, the start time and the load averages. Run alone, it rewrites the
 # document from the last run's figures (after bench/analysis.md has changed, say).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs every benchmark for x64 and x86 under Wine and writes docs/BENCHMARKS.md (figures against
 # their targets, machine, versions) with its plots (docs/bench-*.svg, made by gnuplot).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Scale: a million operations in flight at once, each parked on a completion that the
  * benchmark releases later, through WsAsyncExecute and through the hand-written equivalent.

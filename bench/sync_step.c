@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Synchronous step: what WsAsyncExecute costs per step over a long series of steps that all
  * finish at once, against the least a caller could write to drive the same steps by hand: a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Exits 0 if this machine can run 32-bit Windows programs under Wine natively, 1 with the reason
 # on stderr if not. 32-bit Wine is a 32-bit Linux program: it needs the kernel's IA-32 emulation
 # (some kernels are built or booted with it off: "ia32_emulation=off", or no IA32_EMULATION).

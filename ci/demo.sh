@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The demo: on a fresh Debian 12 machine (as root) it installs what is missing (the same
 # installer as ci/test.sh), builds wsasync for x64 and x86, and runs the asynccopy example under
 # Wine on each with its default input (a 256 MiB file it makes and removes itself). Prints each

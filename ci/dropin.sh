@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # What the drop-in webservices.dll's tests need beyond the toolchain: Wine's webservices.h
 # (libwine-dev), the reference for the WWSAPI types the test programs use. Run by ci/test.sh
 # before it configures; the tests themselves run in its CTest runs of both arches

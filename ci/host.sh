@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The host stage: builds src/engine.c unchanged on Linux with the test seam in tests/host, then
 # runs the conformance and stress tests under AddressSanitizer + UndefinedBehaviorSanitizer (gcc
 # and clang) and ThreadSanitizer (clang), and fuzzes the engine with libFuzzer for a fixed time

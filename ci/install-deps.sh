@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs what building and testing wsasync needs on a Debian 12 machine, as root, through apt:
 # CMake, MinGW-w64 (both arches) and Wine able to run 32- and 64-bit programs.
 # Safe to run again: it does nothing when everything is already there.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Configures, builds and runs the suite under Wine for each CMake preset named, in order:
 #   bash ci/presets.sh x64 x86
 # Prints CTest's summary for each; exits non-zero if any build or test failed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The soak: the randomized differential test (tests/stress/differential.c) for many series on
 # each arch under Wine, at low priority. Not part of ci/test.sh; docs/RELIABILITY.md records the
 # figures of the last run on the reference machine.

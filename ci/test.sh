@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The project's test command: on a fresh Debian 12 machine (as root) it installs what is
 # missing, then configures, builds and runs the conformance suite for x64 and x86 under Wine,
 # with MinGW-w64 gcc and then with clang (ci/clang.sh), and the engine's host build under the

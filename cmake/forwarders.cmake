@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Generates the drop-in webservices.dll's forwarding code from its export list
 # (def/webservices.def: one `Name@bytes` per line, bytes = x86 stdcall argument size).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared body of the MinGW-w64 toolchain files: WSASYNC_TRIPLE names the target, and
 # WSASYNC_COMPILER picks the compiler: gcc (the default, ${WSASYNC_TRIPLE}-gcc) or clang
 # (Debian's clang with --target, the MinGW-w64 headers, CRT and libgcc, and the lld linker).

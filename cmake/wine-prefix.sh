@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Creates the build tree's Wine prefix once (the first wineboot takes seconds; later runs reuse
 # it). Run by CTest as the setup of the "wine" fixture every test requires, with the Wine loader
 # the build runs its programs with as its argument.

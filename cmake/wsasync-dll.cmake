@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The project's DLLs as a developer receives them: each DLL with a MinGW import library
 # (lib<name>.dll.a) and an MSVC-style one (<name>.lib), both made by dlltool from the DLL's .def
 # file, and an install tree with the header, a CMake package and a pkg-config file.

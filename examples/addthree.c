@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * addthree: composes an asynchronous "add" into a two-step WsAsyncExecute series that adds
  * three numbers, and runs the series synchronously and then asynchronously.

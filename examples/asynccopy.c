@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * asynccopy: copies a file through WsAsyncExecute series built on the completion engine's
  * overlapped I/O (AsyncPoolIoRead / AsyncPoolIoWrite), with K chunks in flight, checks the copy

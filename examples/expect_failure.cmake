@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs COMMAND (a ;-list) and passes only if it exits non-zero, prints something matching
 # MESSAGE, and leaves no file at NO_FILE (if given).
 execute_process(COMMAND ${COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

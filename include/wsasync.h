@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * wsasync: an open implementation of WsAsyncExecute, the WWSAPI (webservices.dll) helper that
  * runs a series of asynchronous steps as one asynchronous operation.

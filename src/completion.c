@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The completion engine: operations in the WWSAPI asynchronous model on the Windows thread pool
  * (posted completions, timers, waits on kernel handles and overlapped file or pipe I/O through

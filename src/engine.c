@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * WsAsyncExecute: runs a series of WS_ASYNC_FUNCTION steps as one operation that is either
  * synchronous (no WS_ASYNC_CONTEXT) or asynchronous (the caller's callback reports the end).

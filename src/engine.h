@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Internal interface between the WsAsyncExecute engine (engine.c) and the platform beneath it:
  * a per-thread marker of the steps running on a thread, and a way to finish a completion on a

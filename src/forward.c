@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Forwarding of the drop-in webservices.dll's exports to the system's webservices.dll.
  *

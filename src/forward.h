@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The drop-in webservices.dll's forwarding of every export it does not implement to the
  * system's webservices.dll. The exports themselves are generated from def/webservices.def

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The per-thread step marker on Windows: one TLS slot, allocated when the DLL loads.
  *

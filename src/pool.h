@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The thread-pool helpers shared by the engine's own completions (pool.c) and the exported
  * completion primitives (completion.c).

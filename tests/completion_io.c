@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * AsyncPoolIo*: overlapped reads and writes on files and pipes through the pool's I/O
  * completion, with and without skip-on-success, and closing with I/O outstanding.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * AsyncPoolPost: completing a WS_ASYNC_CONTEXT from a pool thread.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Test support for the completion primitives: a probe is a WS_ASYNC_CONTEXT whose callback
  * records what it was called with (and how often) and signals an event.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * AsyncPoolTimer: completing after a number of milliseconds.
  */

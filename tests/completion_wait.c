@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * AsyncPoolWait: completing when a kernel handle is signalled, or on a timeout.
  */

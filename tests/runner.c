@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Runs one test of the suite by name (as CTest does), or all of them with no argument, and
  * prints "N passed, N failed" for the checks made. Exits non-zero if any check failed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * SPEC §1 on x86: WsAsyncExecute and the callback of the context it hands to steps are stdcall
  * (the callee pops its arguments: 24 and 12 bytes). Each is called here from a few lines of

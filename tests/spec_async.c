@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * SPEC §3.6-§3.8, §4 and §5 in asynchronous mode: series whose steps complete on pool threads,
  * early, re-entrantly or not at all asynchronously; the caller's context, state reuse, nesting.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The conformance suite's tiny test harness, in the manner of Wine's tests: ok() states a
  * condition and, when it fails, prints where and the message (which should show the value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A program outside the project, built only from an installed wsasync tree: the header, an
  * import library and the DLL beside it. It runs a short series of steps in both modes and checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A client built the way MSVC builds one: compiled for the *-pc-windows-msvc ABI and linked by
  * an MSVC-compatible linker (lld-link, with /SAFESEH on x86 as Visual Studio does) against the

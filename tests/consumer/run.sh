@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds tests/consumer against an installed wsasync tree, the way a user would, and runs it
 # under Wine. Run by CTest (tests/CMakeLists.txt), one route per test:
 #   run.sh install   <build dir> <prefix> <nm> <symbol>...       cmake --install into <prefix>,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Checks the drop-in webservices.dll against def/webservices.def, its one export list:
 #  - the DLL exports exactly the listed names, undecorated (objdump -p);
 #  - on x86 the import library offers every name with the listed stdcall decoration

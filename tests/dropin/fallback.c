@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The drop-in's fallback for a function the system DLL lacks, with a build of the drop-in
  * (bin/fallback/webservices.dll) that forwards to fallback_target.dll beside it, which exports

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Stands in for the system's webservices.dll in the fallback test: it exports WsCreateError
  * alone (fallback_target.def), so that every other export of the drop-in built against it

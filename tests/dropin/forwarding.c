@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The drop-in webservices.dll seen from an ordinary client, linked to it by its import library
  * (bin/webservices.dll beside the program, picked by WINEDLLOVERRIDES=webservices=n,b under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A WWSAPI TCP service on 127.0.0.1 built on the listener, channel and message functions of the
  * webservices.dll it is linked to (the drop-in, forwarding to Wine's own), with WsAsyncExecute

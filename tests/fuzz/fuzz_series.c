@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target on the host build: the input bytes are a script (series_source_bytes), the
  * script runs against the engine and is checked against the model; any difference, lost or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The engine's platform seam (src/engine.h) on a Linux host, so that src/engine.c itself runs
  * under AddressSanitizer, UndefinedBehaviorSanitizer, ThreadSanitizer and libFuzzer. This is a

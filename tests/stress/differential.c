@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The randomized differential test: many threads run random series (series.c) through
  * WsAsyncExecute and compare everything with the model. A short run is a CTest test; the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fault injection into the engine's deferral (SPEC §5): when a step's operation calls back on
  * the step's own thread, the engine hands the rest of the series to the pool; if the pool

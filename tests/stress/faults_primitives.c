@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fault injection into the completion primitives (docs/COMPLETION_ENGINE.md): each refuses with
  * E_OUTOFMEMORY when its memory or the pool's submission fails, and then has started nothing, so

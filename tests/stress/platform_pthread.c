@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The series harness's platform on the Linux host build: every inner operation is a detached
  * pthread, waits are a mutex and a condition variable, and refusals go to the host seam.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The series harness's platform under Wine: inner operations are Windows thread-pool callbacks
  * (TrySubmitThreadpoolCallback), waits are an SRW lock and a condition variable.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The randomized series harness: generation, the model of SPEC §3, the steps, and the checks.
  * See series.h for what a series is.

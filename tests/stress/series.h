@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Randomized series of steps run through WsAsyncExecute and checked against a model of SPEC §3.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the randomized series harness (series.c) needs from the platform it runs on: threads for
  * the steps' inner operations, a way to wait for a series, and the fault-injection switch that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The few Windows types and macros that src/engine.c, include/wsasync.h and the test sources
  * use, so that the engine core and its tests build on Linux for the sanitizer and fuzzing runs
