@@ -96,12 +96,6 @@ void *__cdecl forward_resolve(unsigned int index)
     return forward_slots[index];
 }
 
-HMODULE forward_target(void)
-{
-    InitOnceExecuteOnce(&resolve_once, resolve_all, NULL, NULL);
-    return target;
-}
-
 /* The common part of the resolver entries: eax holds the export's index, the stack and the
  * argument registers hold the caller's call untouched. It calls forward_resolve, restores
  * what the call may have clobbered of the caller's arguments, and jumps on as the export

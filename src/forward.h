@@ -25,7 +25,4 @@ extern void *const forward_fallbacks[];
  * the address the export must jump to. */
 void *__cdecl forward_resolve(unsigned int index);
 
-/* The module the forwarded exports reach (loaded on first use), or NULL if none. */
-HMODULE forward_target(void);
-
 #endif /* WSASYNC_FORWARD_H */

@@ -14,7 +14,7 @@
 #include <string.h>
 #include "stress_platform.h"
 
-/* The pool decides with CallbackMayRunLong where the engine defers (pool.c). */
+/* The pool decides with CallbackMayRunLong where the engine defers (engine_pool.c). */
 const int stress_pool_model = STRESS_MODEL_ANY;
 
 static DWORD refusal_slot = TLS_OUT_OF_INDEXES;

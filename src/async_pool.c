@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The completion engine: operations in the WWSAPI asynchronous model on the Windows thread pool
- * (posted completions, timers, waits on kernel handles and overlapped file or pipe I/O through
- * TP_IO). See docs/COMPLETION_ENGINE.md for the behaviour each export promises.
+ * The completion primitives, wsasync.dll's AsyncPool* exports: operations in the WWSAPI
+ * asynchronous model on the Windows thread pool (posted completions, timers, waits on kernel
+ * handles and overlapped file or pipe I/O through TP_IO). See docs/COMPLETION_ENGINE.md for the behaviour each export promises.
  *
  * Every asynchronous operation owns one heap record that carries a copy of the caller's context
  * (so the caller's WS_ASYNC_CONTEXT may go away as soon as the call returns) and whatever the
@@ -10,7 +10,8 @@
  * the completion callback when one comes, the starting thread when none will. When memory or
  * the pool refuses, the call returns E_OUTOFMEMORY and nothing has been started.
  */
-#include "pool.h"
+#include "engine_pool.h"
+#include "platform.h"
 
 static void *record_alloc(SIZE_T size)
 {
@@ -203,8 +204,21 @@ struct pool_io_op
 };
 
 /* The io whose completion the calling thread is running, so that Close can refuse to wait for
- * itself. Each pool thread runs one callback at a time, so a thread-local suffices. */
-static __thread ASYNC_POOL_IO *completing_io;
+ * itself: a per-thread value (platform.h), since each pool thread runs one callback at a time. */
+static DWORD completing_io_slot = TLS_OUT_OF_INDEXES;
+
+BOOL async_pool_attach(void)
+{
+    completing_io_slot = TlsAlloc();
+    return completing_io_slot != TLS_OUT_OF_INDEXES;
+}
+
+void async_pool_detach(void *reserved)
+{
+    if (reserved || completing_io_slot == TLS_OUT_OF_INDEXES) return;
+    TlsFree(completing_io_slot);
+    completing_io_slot = TLS_OUT_OF_INDEXES;
+}
 
 /* After the decrement io may be freed at any moment, so the event handle is read before. */
 static void io_operation_finished(ASYNC_POOL_IO *io)
@@ -218,16 +232,16 @@ static void CALLBACK io_completed(PTP_CALLBACK_INSTANCE instance, void *param, v
                                   ULONG io_result, ULONG_PTR transferred, PTP_IO tp_io)
 {
     struct pool_io_op *op = overlapped;
-    ASYNC_POOL_IO *io = op->io, *outer = completing_io;
+    ASYNC_POOL_IO *io = op->io, *outer = thread_slot_get(completing_io_slot);
     WS_ASYNC_CONTEXT context = op->context;
 
     (void)param; (void)tp_io;
     if (op->bytes) *op->bytes = (DWORD)transferred;
     record_free(op);
-    completing_io = io;
+    thread_slot_set(completing_io_slot, io);
     context.callback(io_result ? HRESULT_FROM_WIN32(io_result) : S_OK, pool_callback_model(instance),
                      context.callbackState);
-    completing_io = outer;
+    thread_slot_set(completing_io_slot, outer);
     io_operation_finished(io);
 }
 
@@ -381,7 +395,7 @@ HRESULT WINAPI AsyncPoolIoClose(ASYNC_POOL_IO *io)
 {
     if (!io) return E_INVALIDARG;
     /* Waiting here for our own callback to return would never end. */
-    if (completing_io == io) return WS_E_INVALID_OPERATION;
+    if (thread_slot_get(completing_io_slot) == io) return WS_E_INVALID_OPERATION;
 
     AcquireSRWLockExclusive(&io->lock);
     io->closing = TRUE;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The thread-pool helpers shared by the engine's own completions (pool.c) and the exported
- * completion primitives (completion.c).
+ * The engine's deferral to the Windows thread pool (engine_pool.c), whose helpers the exported
+ * completion primitives (async_pool.c) share.
  */
-#ifndef WSASYNC_POOL_H
-#define WSASYNC_POOL_H
+#ifndef WSASYNC_ENGINE_POOL_H
+#define WSASYNC_ENGINE_POOL_H
 
 #include "engine.h"
 
@@ -17,4 +17,4 @@ WS_CALLBACK_MODEL pool_callback_model(PTP_CALLBACK_INSTANCE instance);
  * memory or the pool refused. */
 BOOL pool_post(const WS_ASYNC_CONTEXT *context, HRESULT hr, PTP_CALLBACK_ENVIRON environment);
 
-#endif /* WSASYNC_POOL_H */
+#endif /* WSASYNC_ENGINE_POOL_H */

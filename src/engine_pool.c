@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Completions delivered on the Windows thread pool.
+ * The engine's deferral: completions delivered on the Windows thread pool (pool_complete, the
+ * engine.h interface), and the posting the completion primitives share (engine_pool.h).
  */
-#include "pool.h"
+#include "engine_pool.h"
 
 WS_CALLBACK_MODEL pool_callback_model(PTP_CALLBACK_INSTANCE instance)
 {
