@@ -313,14 +313,14 @@ TEST(completion_io_in_series)
 
         job.io = create_io(file, io_modes[m], NULL);
         job.offset = 0;
-        series_check(start_chunk_write, &job, 4, S_OK, "series of file writes");
+        op_series_check(start_chunk_write, &job, 4, S_OK, "series of file writes");
         ok(job.bytes == sizeof(job.buffer), "expected %u bytes written, got %lu\n", (unsigned)sizeof(job.buffer), job.bytes);
         /* Two runs of 4 writes: 8 chunks, 'A' to 'H'. */
         hr = AsyncPoolIoRead(job.io, 7 * 4096, job.buffer, sizeof(job.buffer), &job.bytes, NULL);
         memset(expected, 'H', sizeof(expected));
         ok(hr == S_OK && job.bytes == 4096 && !memcmp(job.buffer, expected, 4096),
            "expected chunk 7 to read back as 'H's: hr %#lx, %lu bytes, first '%c'\n", hr, job.bytes, job.buffer[0]);
-        series_check(start_chunk_read, &job, 3, EOF_HR, "series of reads past the end");
+        op_series_check(start_chunk_read, &job, 3, EOF_HR, "series of reads past the end");
         close_io(job.io);
         CloseHandle(file);
     }

@@ -96,9 +96,9 @@ TEST(completion_post_in_series)
 {
     HRESULT result = S_FALSE;
 
-    series_check(start_post, &result, 5, S_FALSE, "series of posts");
+    op_series_check(start_post, &result, 5, S_FALSE, "series of posts");
     result = E_ACCESSDENIED;
-    series_check(start_post, &result, 3, E_ACCESSDENIED, "series of failing posts");
+    op_series_check(start_post, &result, 3, E_ACCESSDENIED, "series of failing posts");
 }
 
 TEST(completion_post_bad_input)

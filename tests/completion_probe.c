@@ -85,30 +85,30 @@ void private_pool_free(struct private_pool *pool)
     CloseThreadpool(pool->pool);
 }
 
-static HRESULT CALLBACK series_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+static HRESULT CALLBACK op_series_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
                                     WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                     WS_ERROR *error)
 {
-    struct series *series = state;
+    struct op_series *series = state;
 
     (void)model; (void)error;
     if (series->started) series->results[series->started - 1] = hr;
-    if (series->started == series->count || series->started >= SERIES_MAX) return hr;
+    if (series->started == series->count || series->started >= OP_SERIES_MAX) return hr;
     series->started++;
-    next->function = series_step;
+    next->function = op_series_step;
     return series->start(series->arg, context);
 }
 
-HRESULT series_run(struct series *series, const WS_ASYNC_CONTEXT *asyncContext)
+HRESULT op_series_run(struct op_series *series, const WS_ASYNC_CONTEXT *asyncContext)
 {
     series->started = 0;
-    return WsAsyncExecute(&series->state, series_step, WS_SHORT_CALLBACK, series, asyncContext, NULL);
+    return WsAsyncExecute(&series->state, op_series_step, WS_SHORT_CALLBACK, series, asyncContext, NULL);
 }
 
-void series_check(HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context), void *arg,
+void op_series_check(HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context), void *arg,
                   int count, HRESULT expected, const char *what)
 {
-    struct series series = { .count = count, .start = start, .arg = arg };
+    struct op_series series = { .count = count, .start = start, .arg = arg };
     struct probe probe;
     HRESULT hr;
     int mode, i;
@@ -117,7 +117,7 @@ void series_check(HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context), 
     {
         probe_init(&probe);
         memset(series.results, 0xcc, sizeof(series.results));
-        hr = series_run(&series, mode ? &probe.context : NULL);
+        hr = op_series_run(&series, mode ? &probe.context : NULL);
         if (mode) probe_expect(&probe, hr, expected, what);
         else ok(hr == expected, "%s (synchronous series): expected %#lx, got %#lx\n", what, expected, hr);
         ok(series.started == count, "%s: expected %d operations, %d started\n", what, count, series.started);

@@ -42,21 +42,21 @@ void private_pool_free(struct private_pool *pool);
 
 /* A WsAsyncExecute series of `count` steps, each starting one operation with start(arg,
  * context); one more step then ends the series with the result of the last operation. Each
- * result is recorded in results[] (up to SERIES_MAX). */
-#define SERIES_MAX 16
-struct series
+ * result is recorded in results[] (up to OP_SERIES_MAX). */
+#define OP_SERIES_MAX 16
+struct op_series
 {
     int count;
     HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context);
     void *arg;
     int started;
-    HRESULT results[SERIES_MAX + 1];
+    HRESULT results[OP_SERIES_MAX + 1];
     WS_ASYNC_STATE state;
 };
 /* Runs the series with asyncContext (NULL: synchronous) and returns WsAsyncExecute's result. */
-HRESULT series_run(struct series *series, const WS_ASYNC_CONTEXT *asyncContext);
+HRESULT op_series_run(struct op_series *series, const WS_ASYNC_CONTEXT *asyncContext);
 /* Runs it in both modes and checks every operation gave `expected` and so did the series. */
-void series_check(HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context), void *arg,
+void op_series_check(HRESULT (*start)(void *arg, const WS_ASYNC_CONTEXT *context), void *arg,
                   int count, HRESULT expected, const char *what);
 
 #endif

@@ -97,9 +97,9 @@ TEST(completion_timer_in_series)
 {
     DWORD ms = 5;
 
-    series_check(start_timer, &ms, 4, S_OK, "series of timers");
+    op_series_check(start_timer, &ms, 4, S_OK, "series of timers");
     ms = 0;
-    series_check(start_timer, &ms, 4, S_OK, "series of 0 ms timers");
+    op_series_check(start_timer, &ms, 4, S_OK, "series of 0 ms timers");
 }
 
 TEST(completion_timer_bad_input)

@@ -133,8 +133,8 @@ TEST(completion_wait_in_series)
 {
     HANDLE event = CreateEventW(NULL, FALSE, FALSE, NULL);
 
-    series_check(start_wait, event, 3, S_OK, "series of waits");
-    series_check(start_timed_out_wait, event, 3, TIMEOUT_HR, "series of waits that time out");
+    op_series_check(start_wait, event, 3, S_OK, "series of waits");
+    op_series_check(start_timed_out_wait, event, 3, TIMEOUT_HR, "series of waits that time out");
     CloseHandle(event);
 }
 

@@ -27,7 +27,7 @@ static int checks, failures;
 
 /* Both modes count their steps here; the asynchronous series touches it from one thread at a
  * time (each step runs after the previous one's completion), so it needs no lock. */
-struct series
+struct counted_series
 {
     LONG steps;
     HANDLE done;            /* asynchronous mode: set by the final callback */
@@ -42,7 +42,7 @@ static HRESULT CALLBACK count_step(HRESULT hr, WS_CALLBACK_MODEL model, void *st
                                    WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                    WS_ERROR *error)
 {
-    struct series *series = state;
+    struct counted_series *series = state;
 
     (void)model;
     check(!context, "a synchronous step got a context\n");
@@ -72,7 +72,7 @@ static HRESULT CALLBACK async_step(HRESULT hr, WS_CALLBACK_MODEL model, void *st
                                    WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                    WS_ERROR *error)
 {
-    struct series *series = state;
+    struct counted_series *series = state;
     struct completion *completion = &completions[series->steps];
     HANDLE thread;
 
@@ -92,7 +92,7 @@ static HRESULT CALLBACK async_step(HRESULT hr, WS_CALLBACK_MODEL model, void *st
 
 static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
 {
-    struct series *series = state;
+    struct counted_series *series = state;
 
     series->final_hr = hr;
     series->final_model = model;
@@ -102,7 +102,7 @@ static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *stat
 
 static void test_synchronous(void)
 {
-    struct series series = { 0 };
+    struct counted_series series = { 0 };
     WS_ASYNC_STATE state;
     HRESULT hr;
 
@@ -113,7 +113,7 @@ static void test_synchronous(void)
 
 static void test_asynchronous(void)
 {
-    struct series series = { 0 };
+    struct counted_series series = { 0 };
     WS_ASYNC_CONTEXT context = { series_done, &series };
     WS_ASYNC_STATE state;
     DWORD wait;

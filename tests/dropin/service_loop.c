@@ -64,7 +64,7 @@ static HANDLE series_event;           /* set when every series has ended */
 /* One server channel and the series that serves it. Only the series' steps touch its fields
  * while it runs (one step at a time: a series is sequential); the main thread reads them after
  * the series has ended (series_event orders that). */
-struct series
+struct served_channel
 {
     WS_ASYNC_STATE state;
     WCHAR url_chars[64];
@@ -83,7 +83,7 @@ struct series
     HRESULT result;
 };
 
-static struct series series[SERIES];
+static struct served_channel series[SERIES];
 
 static HRESULT CALLBACK step_accept(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                     const WS_ASYNC_CONTEXT *, WS_ERROR *);
@@ -107,7 +107,7 @@ static HRESULT CALLBACK step_reset_done(HRESULT hr, WS_CALLBACK_MODEL model, voi
 
 static void CALLBACK reset_channel_work(PTP_CALLBACK_INSTANCE instance, void *param)
 {
-    struct series *s = param;
+    struct served_channel *s = param;
     WS_ASYNC_CONTEXT context = s->reset_context;
 
     WsResetChannel(s->channel, NULL);
@@ -125,7 +125,7 @@ static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *s
                                     WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                     WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     (void)model; (void)error;
     check(hr == S_OK, "closing a channel: expected S_OK, got %#lx\n", hr);
@@ -140,7 +140,7 @@ static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *st
                                    WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                    WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     (void)hr; (void)model;
     next->function = step_closed;
@@ -162,7 +162,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
                                       WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                       WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     if (hr != S_OK)
     {
@@ -189,7 +189,7 @@ static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *
                                      WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                      WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     (void)hr; (void)model;
     WsResetMessage(s->message, NULL);
@@ -204,7 +204,7 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
                                       WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                       WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     (void)model; (void)context; (void)error;
     if (FAILED(hr)) return hr;  /* the series ends with the failure; checked by the main thread */
@@ -218,7 +218,7 @@ static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *s
                                     WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
                                     WS_ERROR *error)
 {
-    struct series *s = state;
+    struct served_channel *s = state;
 
     (void)hr;
     if (model != WS_LONG_CALLBACK)
@@ -231,7 +231,7 @@ static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *s
     return WsAcceptChannel(s->listener, s->channel, context, error);
 }
 
-static void series_ended(struct series *s, HRESULT hr)
+static void series_ended(struct served_channel *s, HRESULT hr)
 {
     s->result = hr;
     InterlockedIncrement(&s->ends);
@@ -290,7 +290,7 @@ static DWORD WINAPI client_thread(void *param)
 
 /* Opens a series' listener on a free port of 127.0.0.1 (tried from one derived from the
  * process id, so that the builds of both arches can run at once). */
-static HRESULT open_listener(struct series *s, int index)
+static HRESULT open_listener(struct served_channel *s, int index)
 {
     HRESULT hr;
     int attempt;
@@ -310,7 +310,7 @@ static HRESULT open_listener(struct series *s, int index)
 }
 
 /* Wakes a series waiting in accept: one session opened and closed at once. */
-static void wake_series(struct series *s)
+static void wake_series(struct served_channel *s)
 {
     WS_ENDPOINT_ADDRESS address = { s->url, NULL, NULL, NULL };
     WS_CHANNEL *channel = NULL;
@@ -328,7 +328,7 @@ static void wake_series(struct series *s)
 /* Starts a series on a pool thread, told it may run long if the pool can spare the thread. */
 static void CALLBACK start_series(PTP_CALLBACK_INSTANCE instance, void *param)
 {
-    struct series *s = param;
+    struct served_channel *s = param;
     WS_ASYNC_CONTEXT context = { series_callback, s };
     WS_CALLBACK_MODEL model = CallbackMayRunLong(instance) ? WS_LONG_CALLBACK : WS_SHORT_CALLBACK;
     HRESULT hr;
@@ -355,7 +355,7 @@ int main(void)
 
     for (i = 0; i < SERIES; i++)
     {
-        struct series *s = &series[i];
+        struct served_channel *s = &series[i];
 
         hr = open_listener(s, i);
         check(hr == S_OK, "opening a listener: expected S_OK, got %#lx\n", hr);
@@ -394,7 +394,7 @@ int main(void)
 
     for (i = 0; i < SERIES; i++)
     {
-        struct series *s = &series[i];
+        struct served_channel *s = &series[i];
 
         check(s->ends == 1, "series %d: expected to end exactly once, ended %ld times\n", i, s->ends);
         check(s->result == S_OK, "series %d: expected to end with S_OK, got %#lx\n", i, s->result);
