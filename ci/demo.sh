@@ -7,10 +7,10 @@
 # Extra arguments are passed to asynccopy (e.g. --chunks 8 --size 64M).
 set -u
 cd "$(dirname "$0")/.."
+. ci/wine.sh
 
 bash ci/install-deps.sh || exit 1
 
-export WINEDEBUG=-all
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
 results=""
@@ -22,23 +22,23 @@ for arch in x64 x86; do
         status=1
         continue
     fi
-    if [ "$arch" = x86 ] && ! why=$(bash ci/can-run-x86.sh 2>&1); then
+    if ! why=$(wine_can_run "$arch" 2>&1); then
         echo "=== $arch: built; asynccopy NOT RUN: $why"
         results="$results
 $arch: not run ($why)"
         continue
     fi
-    # The Wine loader the build's tests use (wine64 for x64: see cmake/mingw-toolchain.cmake).
-    wine=$(sed -n 's/^WSASYNC_WINE:FILEPATH=//p' "build/$arch/CMakeCache.txt")
-    export WINEPREFIX=$PWD/build/$arch/wineprefix
-    if ! sh cmake/wine-prefix.sh "${wine:-wine}" >/dev/null 2>&1; then
+    # The loader and the prefix the build's tests use (ci/wine.sh).
+    wine_env "$arch" "build/$arch"
+    if ! bash cmake/wine-prefix.sh start "$arch" >/dev/null 2>&1; then
         echo "demo: could not create the Wine prefix $WINEPREFIX" >&2
         status=1
         continue
     fi
     echo "=== $arch: asynccopy under Wine"
-    "${wine:-wine}" "build/$arch/bin/asynccopy.exe" "$@" | tee "build/$arch/asynccopy.log"
+    "$WINE" "build/$arch/bin/asynccopy.exe" "$@" | tee "build/$arch/asynccopy.log"
     rc=${PIPESTATUS[0]}
+    bash cmake/wine-prefix.sh stop >/dev/null 2>&1
     if [ "$rc" != 0 ]; then
         echo "demo: asynccopy failed on $arch (exit $rc)" >&2
         status=1

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-bash ci/install-deps.sh gcc libc6-dev clang libclang-rt-14-dev || exit 1
+[ -n "${WSASYNC_DEPS_INSTALLED:-}" ] || bash ci/install-deps.sh || exit 1
 
 out=build/host
 mkdir -p "$out"

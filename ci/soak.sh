@@ -7,9 +7,11 @@
 #   bash ci/soak.sh [SERIES [ARCH...]]      default: 10000000 series, x64 and x86
 #
 # Environment: WSASYNC_SEED replays a run (the seed is printed at the start of each arch's log),
-# WSASYNC_THREADS (default 8). Logs: build/<arch>/soak.log. Exits non-zero if any run failed.
+# WSASYNC_THREADS (default 8). Logs: build/<arch>/soak.log. Exits non-zero if any run failed;
+# an arch this machine cannot run (ci/wine.sh: wine_can_run) is reported as not run.
 set -u
 cd "$(dirname "$0")/.."
+. ci/wine.sh
 
 series=${1:-10000000}
 shift || true
@@ -17,7 +19,6 @@ arches=${*:-x64 x86}
 status=0
 
 bash ci/install-deps.sh || exit 1
-export WINEDEBUG=-all
 
 for arch in $arches; do
     if ! cmake --preset "$arch" >/dev/null || ! cmake --build --preset "$arch" -j2 --target stress >/dev/null; then
@@ -25,16 +26,18 @@ for arch in $arches; do
         status=1
         continue
     fi
-    export WINEPREFIX=$PWD/build/$arch/wineprefix
-    sh cmake/wine-prefix.sh || { echo "$arch: no Wine prefix"; status=1; continue; }
-    # wine64 runs a 64-bit program directly; the wine launcher picks the loader for 32-bit ones.
-    loader=wine
-    [ "$arch" = x64 ] && [ -x /usr/lib/wine/wine64 ] && loader=/usr/lib/wine/wine64
+    if ! why=$(wine_can_run "$arch" 2>&1); then
+        echo "$arch: built; NOT RUN: $why"
+        continue
+    fi
+    wine_env "$arch" "build/$arch"
+    bash cmake/wine-prefix.sh start "$arch" >/dev/null || { echo "$arch: no Wine prefix"; status=1; continue; }
     log=build/$arch/soak.log
     echo "=== $arch: $series series, log in $log"
     WSASYNC_SERIES=$series WSASYNC_SECONDS=0 WSASYNC_PROGRESS=${WSASYNC_PROGRESS:-$((series / 20 > 0 ? series / 20 : 1))} \
-        nice -n 19 "$loader" "build/$arch/bin/stress.exe" differential_random >"$log" 2>&1
+        nice -n 19 "$WINE" "build/$arch/bin/stress.exe" differential_random >"$log" 2>&1
     rc=$?
+    bash cmake/wine-prefix.sh stop >/dev/null
     grep -E '^(seed|series)=|passed' "$log"
     if [ $rc != 0 ]; then
         grep -m 20 'Test failed' "$log"

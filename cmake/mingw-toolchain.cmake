@@ -30,15 +30,16 @@ set(CMAKE_FIND_ROOT_PATH /usr/${WSASYNC_TRIPLE})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-# Test programs run under Wine (see tests/CMakeLists.txt for the prefix it uses). 64-bit programs
-# go straight to Wine's 64-bit loader: the `wine` launcher starts the 32-bit loader first, which
-# costs a 32-bit process per run and fails outright on kernels without 32-bit support.
+# Test programs run under Wine, with the loader ci/wine.sh picks for the arch (the prefix is the
+# build tree's: see the top CMakeLists.txt).
 if(WSASYNC_TRIPLE MATCHES "^x86_64")
-    find_program(WSASYNC_WINE NAMES wine64 wine PATHS /usr/lib/wine NO_DEFAULT_PATH)
-    find_program(WSASYNC_WINE NAMES wine64 wine)
+    set(wsasync_wine_arch x64)
 else()
-    find_program(WSASYNC_WINE wine)
+    set(wsasync_wine_arch x86)
 endif()
-if(WSASYNC_WINE)
+execute_process(COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../ci/wine.sh loader ${wsasync_wine_arch}
+                OUTPUT_VARIABLE WSASYNC_WINE OUTPUT_STRIP_TRAILING_WHITESPACE
+                RESULT_VARIABLE wsasync_wine_result)
+if(wsasync_wine_result EQUAL 0)
     set(CMAKE_CROSSCOMPILING_EMULATOR ${WSASYNC_WINE})
 endif()
