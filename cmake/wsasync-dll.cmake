@@ -1,11 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The project's DLLs as a developer receives them: each DLL with a MinGW import library
 # (lib<name>.dll.a) and an MSVC-style one (<name>.lib), both made by dlltool from the DLL's .def
-# file, and an install tree with the header, a CMake package and a pkg-config file.
-#
-# A DLL target joins with wsasync_dll_import_libraries(<target> <arch .def>); the install rules
-# are written once every directory has been read (wsasync_install_dlls, deferred), so they cover
-# every DLL that joined, wherever it was defined.
+# file (wsasync_dll_import_libraries), and an install tree with the header, a CMake package and
+# a pkg-config file holding the DLLs named to wsasync_install, and nothing else.
 
 include(CMakePackageConfigHelpers)
 include(GNUInstallDirs)
@@ -38,22 +35,17 @@ function(wsasync_dll_import_libraries target def)
         COMMENT "Import libraries for ${target} from its .def file"
         VERBATIM)
     set_target_properties(${target} PROPERTIES PREFIX "" IMPORT_PREFIX "lib" IMPORT_SUFFIX ".dll.a")
-    set_property(GLOBAL APPEND PROPERTY WSASYNC_DLL_TARGETS ${target})
 endfunction()
 
 # The install tree, for one arch (one prefix per arch, as MinGW distributions lay them out):
 #   include/wsasync.h
-#   bin/<dll>.dll                           every DLL that joined
+#   bin/<dll>.dll                           every DLL named
 #   lib/lib<dll>.dll.a, lib/<dll>.lib       their import libraries
 #   lib/cmake/wsasync/                      find_package(wsasync): wsasync::<dll> targets
 #   lib/pkgconfig/wsasync.pc                pkg-config --cflags --libs wsasync
-function(wsasync_install_dlls)
-    get_property(targets GLOBAL PROPERTY WSASYNC_DLL_TARGETS)
-    # The drop-in webservices.dll needs the same import libraries as wsasync.dll; a target that
-    # did not join would be installed without them, so say so rather than ship it half done.
-    if(TARGET webservices AND NOT "webservices" IN_LIST targets)
-        message(FATAL_ERROR "The webservices target needs wsasync_dll_import_libraries(webservices <def>)")
-    endif()
+# The README lists the resulting files; the consumer_install test compares the two.
+function(wsasync_install)
+    set(targets ${ARGN})
 
     set(cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/wsasync)
     install(FILES ${PROJECT_SOURCE_DIR}/include/wsasync.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -79,5 +71,3 @@ function(wsasync_install_dlls)
     configure_file(${PROJECT_SOURCE_DIR}/cmake/wsasync.pc.in ${PROJECT_BINARY_DIR}/wsasync.pc @ONLY)
     install(FILES ${PROJECT_BINARY_DIR}/wsasync.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endfunction()
-
-cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL wsasync_install_dlls)
