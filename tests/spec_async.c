@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §3.6-§3.8, §4 and §5 in asynchronous mode: series whose steps complete on pool threads,
- * early, re-entrantly or not at all asynchronously; the caller's context, state reuse, nesting.
+ * docs/SPEC.md §3.4, §3.6-§3.8, §4 and §5.1 in asynchronous mode: series whose steps complete
+ * on pool threads, early, re-entrantly or not at all asynchronously; the caller's context, state
+ * reuse, nesting, many threads.
  * The inner operations here are plain thread-pool work items (TrySubmitThreadpoolCallback) that
  * report a model chosen by the test, so that the model the engine passes on can be checked.
  */
@@ -299,7 +300,7 @@ TEST(spec_3_6_completion_before_step_returns)
     caller_free(&caller);
 }
 
-/* ---- long series: the stack does not grow with the number of steps (§4) */
+/* ---- long series: the stack does not grow with the number of steps (§4.4) */
 
 struct counter
 {
@@ -355,7 +356,7 @@ TEST(spec_4_long_alternating_series)
     ok(counter.async_steps == 100000, "expected 100000 pool completions, got %ld\n", counter.async_steps);
 }
 
-/* ---- the state reused from inside the caller's callback (§4) */
+/* ---- the state reused from inside the caller's callback (§4.3) */
 
 struct reuse
 {
@@ -439,7 +440,7 @@ TEST(spec_4_nested_series)
     ok(nested.inner.hr_seen[1] == S_FALSE, "inner step 1: expected S_FALSE, saw %#lx\n", nested.inner.hr_seen[1]);
 }
 
-/* ---- §5: an inner operation that calls back on the same thread before returning */
+/* ---- §5.1: an inner operation that calls back on the same thread before returning */
 
 struct reentrant
 {
