@@ -26,7 +26,7 @@
 #define DEFAULT_CHUNKS 4
 #define MAX_CHUNKS 64
 #define PROGRESS_INTERVAL_MS 250
-#define DEFAULT_ROUNDS 5
+#define DEFAULT_ROUNDS 9
 #define MAX_ROUNDS 101
 
 struct options
