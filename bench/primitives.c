@@ -13,6 +13,13 @@
  *  - io: a chain of 4 KiB overlapped reads of a cached file, each callback starting the next,
  *    every completion queued to the pool on both sides (AsyncPoolIoRead against StartThreadpoolIo
  *    and ReadFile on a TP_IO).
+ *
+ * Every callback, the engine's and the baseline's, runs in one private pool with a thread
+ * maximum (pool_environment below): a burst of 2000 timers in the default pool makes it start a
+ * thread per ready callback, and in a 32-bit process under Wine those threads' stacks use up the
+ * address space, after which no TP_WAIT can be created (docs/BENCHMARKS.md). A start that fails
+ * all the same is counted and reported, and the round goes on without the completion it will
+ * never get.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +40,52 @@ struct chain
 };
 
 static LONG post_hops, io_reads, batch_size;
+
+/* The private pool every callback of this file runs in (see the top of the file). */
+static PTP_CALLBACK_ENVIRON pool_environment;
+
+/* Starts that failed, per kind, and the first error seen: reported once after the benchmark,
+ * never one line per failure (a burst can fail thousands of times). */
+struct failures
+{
+    const char *what;
+    LONG count;
+    LONG first_error;  /* an HRESULT or a Win32 error, as `what` says */
+};
+
+static struct failures post_failures = { .what = "AsyncPoolPost (HRESULT)" };
+static struct failures raw_post_failures = { .what = "TrySubmitThreadpoolCallback (Win32 error)" };
+static struct failures timer_failures = { .what = "AsyncPoolTimer (HRESULT)" };
+static struct failures raw_timer_failures = { .what = "CreateThreadpoolTimer (Win32 error)" };
+static struct failures wait_failures = { .what = "AsyncPoolWait (HRESULT)" };
+static struct failures raw_wait_failures = { .what = "CreateThreadpoolWait (Win32 error)" };
+static struct failures read_failures = { .what = "AsyncPoolIoRead (HRESULT)" };
+static struct failures raw_read_failures = { .what = "ReadFile on a TP_IO (Win32 error)" };
+
+static void failed_start(struct failures *failures, LONG error)
+{
+    InterlockedCompareExchange(&failures->first_error, error, 0);
+    InterlockedIncrement(&failures->count);
+}
+
+/* A failed check per kind of start that failed (the run then ends with a non-zero exit code),
+ * and one machine-readable line with the total: FAILED_STARTS <arch> <count>. */
+static void report_failures(void)
+{
+    struct failures *all[] = { &post_failures, &raw_post_failures, &timer_failures, &raw_timer_failures,
+                               &wait_failures, &raw_wait_failures, &read_failures, &raw_read_failures };
+    LONG total = 0;
+    unsigned int i;
+
+    for (i = 0; i < ARRAYSIZE(all); i++)
+    {
+        bench_check(!all[i]->count, "%s: %ld starts failed, the first with %#lx; the figures that "
+                    "include them measured fewer operations than they say\n", all[i]->what,
+                    all[i]->count, (unsigned long)all[i]->first_error);
+        total += all[i]->count;
+    }
+    printf("FAILED_STARTS %s %ld\n", BENCH_ARCH, total);
+}
 
 /* Set for a second measurement in which the raw callbacks also ask the pool for the callback
  * model, as the primitives must (CallbackMayRunLong): it shows how much of a primitive's cost
@@ -57,8 +110,13 @@ static void CALLBACK post_next(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
         SetEvent(chain->done);
         return;
     }
-    hr = AsyncPoolPost(S_OK, &context, NULL);
-    if (hr != WS_S_ASYNC) bench_check(0, "post: expected WS_S_ASYNC, got %#lx\n", hr);
+    hr = AsyncPoolPost(S_OK, &context, pool_environment);
+    if (hr != WS_S_ASYNC)
+    {
+        /* No callback will come: the chain ends here, shorter than counted. */
+        failed_start(&post_failures, hr);
+        SetEvent(chain->done);
+    }
 }
 
 static void CALLBACK raw_post_next(PTP_CALLBACK_INSTANCE instance, void *state)
@@ -71,7 +129,11 @@ static void CALLBACK raw_post_next(PTP_CALLBACK_INSTANCE instance, void *state)
         SetEvent(chain->done);
         return;
     }
-    if (!TrySubmitThreadpoolCallback(raw_post_next, chain, NULL)) bench_check(0, "raw post refused\n");
+    if (!TrySubmitThreadpoolCallback(raw_post_next, chain, pool_environment))
+    {
+        failed_start(&raw_post_failures, GetLastError());
+        SetEvent(chain->done);
+    }
 }
 
 static double chain_round(struct chain *chain, LONG count, void (*first)(struct chain *))
@@ -142,8 +204,13 @@ static double timer_round(void *context)
     start = bench_now();
     for (i = 0; i < batch_size; i++)
     {
-        HRESULT hr = AsyncPoolTimer(1, &done, NULL);
-        if (hr != WS_S_ASYNC) bench_check(0, "timer: expected WS_S_ASYNC, got %#lx\n", hr);
+        HRESULT hr = AsyncPoolTimer(1, &done, pool_environment);
+        if (hr != WS_S_ASYNC)
+        {
+            /* No callback will come for this one: count it and do not wait for it. */
+            failed_start(&timer_failures, hr);
+            batch_member_done(batch);
+        }
     }
     WaitForSingleObject(batch->done, INFINITE);
     return (bench_now() - start) * 1e9 / batch_size;
@@ -161,10 +228,10 @@ static double raw_timer_round(void *context)
     start = bench_now();
     for (i = 0; i < batch_size; i++)
     {
-        PTP_TIMER timer = CreateThreadpoolTimer(raw_timer_fired, batch, NULL);
+        PTP_TIMER timer = CreateThreadpoolTimer(raw_timer_fired, batch, pool_environment);
         if (!timer)
         {
-            bench_check(0, "CreateThreadpoolTimer failed\n");
+            failed_start(&raw_timer_failures, GetLastError());
             batch_member_done(batch);
             continue;
         }
@@ -201,8 +268,12 @@ static double wait_round(void *context)
     start = bench_now();
     for (i = 0; i < batch_size; i++)
     {
-        HRESULT hr = AsyncPoolWait(batch->events[i], INFINITE, &done, NULL);
-        if (hr != WS_S_ASYNC) bench_check(0, "wait: expected WS_S_ASYNC, got %#lx\n", hr);
+        HRESULT hr = AsyncPoolWait(batch->events[i], INFINITE, &done, pool_environment);
+        if (hr != WS_S_ASYNC)
+        {
+            failed_start(&wait_failures, hr);
+            batch_member_done(batch);
+        }
     }
     signal_all(batch);
     WaitForSingleObject(batch->done, INFINITE);
@@ -221,10 +292,10 @@ static double raw_wait_round(void *context)
     start = bench_now();
     for (i = 0; i < batch_size; i++)
     {
-        PTP_WAIT wait = CreateThreadpoolWait(raw_wait_ended, batch, NULL);
+        PTP_WAIT wait = CreateThreadpoolWait(raw_wait_ended, batch, pool_environment);
         if (!wait)
         {
-            bench_check(0, "CreateThreadpoolWait failed\n");
+            failed_start(&raw_wait_failures, GetLastError());
             batch_member_done(batch);
             continue;
         }
@@ -261,7 +332,11 @@ static void CALLBACK read_next(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
     }
     hr = AsyncPoolIoRead(chain->io, next_offset(chain), chain->buffer, sizeof(chain->buffer),
                          &chain->bytes, &context);
-    if (hr != WS_S_ASYNC) bench_check(0, "read: expected WS_S_ASYNC, got %#lx\n", hr);
+    if (hr != WS_S_ASYNC)
+    {
+        failed_start(&read_failures, hr);
+        SetEvent(chain->done);
+    }
 }
 
 static void raw_read_start(struct chain *chain)
@@ -275,8 +350,10 @@ static void raw_read_start(struct chain *chain)
     if (!ReadFile(chain->file, chain->buffer, sizeof(chain->buffer), NULL, &chain->overlapped)
         && GetLastError() != ERROR_IO_PENDING)
     {
+        DWORD error = GetLastError();
+
         CancelThreadpoolIo(chain->tp_io);
-        bench_check(0, "raw read failed: %lu\n", GetLastError());
+        failed_start(&raw_read_failures, error);
         SetEvent(chain->done);
     }
 }
@@ -346,9 +423,21 @@ static HANDLE open_io_file(WCHAR *path)
                        FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
 }
 
+/* The pool's thread maximum: enough threads to keep every processor busy with callbacks, few
+ * enough that their stacks are a small part of a 32-bit address space. */
+static DWORD pool_threads(void)
+{
+    SYSTEM_INFO info;
+
+    GetSystemInfo(&info);
+    return max(4, min(2 * info.dwNumberOfProcessors, 64));
+}
+
 void bench_primitives(const struct bench_options *options)
 {
     static struct chain chain, raw_chain;
+    static TP_CALLBACK_ENVIRON environment;
+    PTP_POOL pool;
     struct bench_series post = { .name = "primitive_post", .unit = "ns/completion", .target = 1.1 };
     struct bench_series timer = { .name = "primitive_timer", .unit = "ns/timer", .target = 1.1 };
     struct bench_series wait = { .name = "primitive_wait", .unit = "ns/wait", .target = 1.1 };
@@ -356,12 +445,23 @@ void bench_primitives(const struct bench_options *options)
     struct batch batch = { 0 };
     int rounds = bench_rounds(options, 9);
     WCHAR path[MAX_PATH], raw_path[MAX_PATH];
-    HRESULT hr;
+    HRESULT hr = E_FAIL;
     LONG i;
 
     post_hops = options->smoke ? 2000 : 20000;
     io_reads = options->smoke ? 500 : 5000;
     batch_size = options->smoke ? 200 : 2000;
+
+    if (!(pool = CreateThreadpool(NULL)))
+    {
+        bench_check(0, "CreateThreadpool failed: %lu\n", GetLastError());
+        return;
+    }
+    SetThreadpoolThreadMaximum(pool, pool_threads());
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    pool_environment = &environment;
+    printf("primitives: every callback in a private pool of at most %lu threads\n", pool_threads());
 
     chain.done = CreateEventW(NULL, FALSE, FALSE, NULL);
     raw_chain.done = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -391,14 +491,14 @@ void bench_primitives(const struct bench_options *options)
     chain.file = open_io_file(path);
     raw_chain.file = open_io_file(raw_path);
     if (chain.file == INVALID_HANDLE_VALUE || raw_chain.file == INVALID_HANDLE_VALUE)
-    {
         bench_check(0, "io: cannot make the test files: %lu\n", GetLastError());
-        return;
+    else hr = AsyncPoolIoCreateEx(chain.file, pool_environment, ASYNC_POOL_IO_QUEUE_ALL_COMPLETIONS, &chain.io);
+    if (chain.file != INVALID_HANDLE_VALUE && raw_chain.file != INVALID_HANDLE_VALUE)
+    {
+        bench_check(hr == S_OK, "AsyncPoolIoCreateEx: expected S_OK, got %#lx\n", hr);
+        raw_chain.tp_io = CreateThreadpoolIo(raw_chain.file, raw_read_done, &raw_chain, pool_environment);
+        bench_check(raw_chain.tp_io != NULL, "CreateThreadpoolIo failed: %lu\n", GetLastError());
     }
-    hr = AsyncPoolIoCreateEx(chain.file, NULL, ASYNC_POOL_IO_QUEUE_ALL_COMPLETIONS, &chain.io);
-    bench_check(hr == S_OK, "AsyncPoolIoCreateEx: expected S_OK, got %#lx\n", hr);
-    raw_chain.tp_io = CreateThreadpoolIo(raw_chain.file, raw_read_done, &raw_chain, NULL);
-    bench_check(raw_chain.tp_io != NULL, "CreateThreadpoolIo failed: %lu\n", GetLastError());
     if (hr == S_OK && raw_chain.tp_io)
     {
         struct io_pair pair = { &chain, &raw_chain };
@@ -430,13 +530,18 @@ void bench_primitives(const struct bench_options *options)
         WaitForThreadpoolIoCallbacks(raw_chain.tp_io, FALSE);
         CloseThreadpoolIo(raw_chain.tp_io);
     }
-    CloseHandle(chain.file);
-    CloseHandle(raw_chain.file);
+    if (chain.file != INVALID_HANDLE_VALUE) CloseHandle(chain.file);
+    if (raw_chain.file != INVALID_HANDLE_VALUE) CloseHandle(raw_chain.file);
     for (i = 0; i < batch_size; i++) CloseHandle(batch.events[i]);
     free(batch.events);
     CloseHandle(batch.done);
     CloseHandle(chain.done);
     CloseHandle(raw_chain.done);
+    report_failures();
+    /* Every object the pool served is closed and its callbacks are done. */
+    DestroyThreadpoolEnvironment(&environment);
+    CloseThreadpool(pool);
+    pool_environment = NULL;
 }
 
 BENCH_PROGRAM(bench_primitives)

@@ -3,6 +3,12 @@
 # Writes docs/BENCHMARKS.md and its plots from what bench/run.sh left in OUT (build/bench by
 # default): one log per arch, the start time and the load averages. Run alone, it rewrites the
 # document from the last run's figures (after bench/analysis.md has changed, say).
+#
+# x86 is published only from a 32-bit loader the kernel runs natively: the figures of a log
+# marked EMULATED are left out (the document says why). A log measured on another machine (the
+# x86 one, where this machine's kernel refuses 32-bit programs) is used as it is, copied to
+# OUT/<arch>.log, with OUT/<arch>.source saying in one line where and when it was measured; the
+# document then shows that line and keeps the machine table for the machine this ran on.
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -10,8 +16,20 @@ out=${1:-$root/build/bench}
 doc=$root/docs/BENCHMARKS.md
 load_before=$(cat "$out/load_before")
 load_after=$(cat "$out/load_after" 2>/dev/null || echo unknown)
-arches=""
-for arch in x64 x86; do [ -f "$out/$arch.log" ] && arches="$arches $arch"; done
+arches="" emulated="" sources=""
+for arch in x64 x86; do
+    [ -f "$out/$arch.log" ] || continue
+    if grep -q '^EMULATED' "$out/$arch.log"; then
+        emulated="$emulated
+**$arch is not shown:** its run here was under emulation ($(awk '$1 == "EMULATED" { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$out/$arch.log")). Emulated code says nothing of $arch's speed; $arch is measured only where the kernel runs 32-bit programs.
+"
+        continue
+    fi
+    arches="$arches $arch"
+    [ -f "$out/$arch.source" ] && sources="$sources
+**The $arch figures come from another machine:** $(cat "$out/$arch.source")
+"
+done
 
 logs=""
 for arch in $arches; do logs="$logs $out/$arch.log"; done
@@ -60,8 +78,6 @@ plot $copy_plot
 PLOT
 fi
 
-emulated=$(awk '$1 == "EMULATED" { arch = $2; $1 = $2 = ""; sub(/^ +/, "")
-    printf "\n**%s ran under emulation.** %s. Its figures are ratios of emulated code (the translated instructions, not native timings): they still compare the engine with its baseline in one process, but they say nothing of native x86 speed.\n", arch, $0 }' $logs)
 
 # --- the document ----------------------------------------------------------------------------
 {
@@ -91,7 +107,8 @@ shared and its load moves them; the ratios are what the targets apply to.
 | compilers | $(x86_64-w64-mingw32-gcc --version | head -1); $(i686-w64-mingw32-gcc --version | head -1) |
 | build | CMake $(cmake --version | head -1 | awk '{ print $3 }'), presets x64 / x86 (RelWithDebInfo: -O2 -g) |
 
-$emulated
+The table describes the machine this document was written on.
+$sources$emulated
 
 ## Figures
 
@@ -127,23 +144,28 @@ cat <<COPY
 
 ### asynccopy
 
-\`examples/asynccopy\` copying a file with K chunks in flight, against the synchronous copy it
-times in the same run (ratio here: the async copy's speed over the synchronous one's, no target).
+\`examples/asynccopy\` copying a file with K chunks in flight, against a synchronous
+\`ReadFile\`/\`WriteFile\` copy in the same process: one untimed copy of each kind, then
+alternating timed rounds. MB/s are the medians over the rounds; async / sync is the median of
+the rounds' own ratios (above 1: the asynchronous copy was faster; no target). A log without a
+rounds count comes from the older single-round demo, whose one synchronous copy ran first.
 
-| arch | chunks | chunk size | bytes | async MB/s | sync MB/s | async / sync |
-|---|---:|---:|---:|---:|---:|---:|
+| arch | chunks | chunk size | bytes | rounds | async MB/s | sync MB/s | async / sync |
+|---|---:|---:|---:|---:|---:|---:|---:|
 COPY
 awk '$1 == "RESULT" && $2 == "asynccopy" {
+        delete v
         for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        printf "| %s | %s | %s | %s | %s | %s | %s |\n", v["arch"], v["chunks"], v["chunk_size"], v["bytes"], v["async_mbps"], v["sync_mbps"], v["ratio"]
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", v["arch"], v["chunks"], v["chunk_size"], v["bytes"], ("rounds" in v) ? v["rounds"] : "1", v["async_mbps"], v["sync_mbps"], v["ratio"]
     }' $logs
 fi
 
-if grep -qh '^NOTRUN' $logs 2>/dev/null; then
+if grep -qhE '^NOTRUN|^FAILED_STARTS [a-z0-9]+ [1-9]' $logs 2>/dev/null; then
     echo
     echo "## Runs that did not end normally"
     echo
-    awk '$1 == "NOTRUN" { arch = $2; what = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "- %s, %s: %s\n", arch, what, $0 }' $logs
+    awk '$1 == "NOTRUN" { arch = $2; what = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "- %s, %s: %s\n", arch, what, $0 }
+         $1 == "FAILED_STARTS" && $3 > 0 { printf "- %s, primitives: %s operations failed to start (counted, not waited for; see the raw output)\n", $2, $3 }' $logs
 fi
 
 echo
@@ -159,7 +181,7 @@ echo
 echo "The programs' own lines (medians, bests, ratios of medians and of bests):"
 echo
 echo '```'
-grep -hvE '^(FIGURE|VERSION|NOTRUN|DONE|EMULATED|STARTED)' $logs | sed "s|$root/||g"
+grep -hvE '^(FIGURE|VERSION|NOTRUN|DONE|EMULATED|STARTED|FAILED_STARTS)' $logs | sed "s|$root/||g"
 echo '```'
 echo
 cat "$root/bench/analysis.md"

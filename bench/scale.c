@@ -326,7 +326,7 @@ void bench_scale(const struct bench_options *options)
                  hand_memory.private_bytes_per_op, -1, "-", "bytes/op");
     bench_figure("scale_state_bytes_per_op", sizeof(WS_ASYNC_STATE), 0, -1, "-", "bytes/op");
 
-    /* Correctness, not speed: the engine allocates nothing on this path (SPEC §4). */
+    /* Correctness, not speed: the engine allocates nothing on this path (docs/SPEC.md §4.1). */
     bench_check(run.engine_allocs.calls == 0, "expected no allocating call from the engine's side, got %ld\n",
                 run.engine_allocs.calls);
     bench_check(engine_memory.heap_blocks_per_op < 0.5, "expected no heap block per parked operation, "

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * asynccopy: copies a file through WsAsyncExecute series built on the completion engine's
- * overlapped I/O (AsyncPoolIoRead / AsyncPoolIoWrite), with K chunks in flight, checks the copy
- * byte for byte, and reports its speed next to a plain ReadFile/WriteFile copy of the same data
- * made in the same run.
+ * overlapped I/O (AsyncPoolIoRead / AsyncPoolIoWrite), with K chunks in flight, checks every
+ * asynchronous copy byte for byte, and compares its speed with a plain ReadFile/WriteFile copy of
+ * the same data, measured the way the benchmarks measure (bench/bench.h): one untimed copy of
+ * each kind first, then R pairs of timed rounds that alternate which copy goes first, and the
+ * median of the pairs' ratios.
  *
- *   asynccopy [--chunks K] [--chunk-size BYTES] [--size BYTES] [--no-progress] [input output]
+ *   asynccopy [--chunks K] [--chunk-size BYTES] [--size BYTES] [--rounds R] [--no-progress]
+ *             [input output]
  *
  * With no paths it makes its own input (--size bytes, 256 MiB by default) in a new temporary
  * folder and removes the folder at the end. Sizes take an optional K, M or G suffix (binary).
- * The last line is machine-readable:
- *   RESULT asynccopy arch=x64 chunks=K chunk_size=N bytes=N async_mbps=X.X sync_mbps=X.X ratio=X.XXX
+ * The last line is machine-readable (MB/s are medians over the rounds; ratio is the median of
+ * the per-pair ratios async MB/s / sync MB/s):
+ *   RESULT asynccopy arch=x64 chunks=K chunk_size=N bytes=N async_mbps=X.X sync_mbps=X.X ratio=X.XXX rounds=R
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +26,15 @@
 #define DEFAULT_CHUNKS 4
 #define MAX_CHUNKS 64
 #define PROGRESS_INTERVAL_MS 250
+#define DEFAULT_ROUNDS 9
+#define MAX_ROUNDS 101
 
 struct options
 {
     unsigned int chunks;
     DWORD chunk_size;
     ULONGLONG size;
+    unsigned int rounds;  /* pairs of timed rounds, one copy of each kind per pair */
     BOOL progress;
     const WCHAR *input, *output;
 };
@@ -90,8 +97,8 @@ static BOOL parse_size(const WCHAR *text, ULONGLONG *size)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: asynccopy [--chunks K] [--chunk-size BYTES] [--size BYTES] [--no-progress] "
-                    "[input output]\n");
+    fprintf(stderr, "usage: asynccopy [--chunks K] [--chunk-size BYTES] [--size BYTES] [--rounds R] "
+                    "[--no-progress] [input output]\n");
     return 2;
 }
 
@@ -103,6 +110,7 @@ static BOOL parse_options(int argc, WCHAR **argv, struct options *options)
     options->chunks = DEFAULT_CHUNKS;
     options->chunk_size = DEFAULT_CHUNK_SIZE;
     options->size = DEFAULT_SIZE;
+    options->rounds = DEFAULT_ROUNDS;
     options->progress = TRUE;
     options->input = options->output = NULL;
     for (i = 1; i < argc; i++)
@@ -117,6 +125,13 @@ static BOOL parse_options(int argc, WCHAR **argv, struct options *options)
         {
             if (!parse_size(argv[++i], &value) || !value || value > (1u << 30)) return FALSE;
             options->chunk_size = (DWORD)value;
+        }
+        else if (!wcscmp(argv[i], L"--rounds") && i + 1 < argc)
+        {
+            WCHAR *end;
+            value = wcstoull(argv[++i], &end, 10);
+            if (*end || !value || value > MAX_ROUNDS) return FALSE;
+            options->rounds = (unsigned int)value;
         }
         else if (!wcscmp(argv[i], L"--size") && i + 1 < argc)
         {
@@ -448,6 +463,21 @@ static BOOL make_temp_folder(WCHAR *folder, WCHAR *input, WCHAR *output)
     return TRUE;
 }
 
+/* The median of count values (sorts a copy). */
+static double median(const double *values, unsigned int count)
+{
+    double sorted[MAX_ROUNDS], swap;
+    unsigned int i, j;
+
+    memcpy(sorted, values, count * sizeof(*values));
+    for (i = 1; i < count; i++)
+        for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+        {
+            swap = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = swap;
+        }
+    return count % 2 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+}
+
 static BYTE *alloc_buffer(DWORD size)
 {
     return VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
@@ -458,10 +488,11 @@ int wmain(int argc, WCHAR **argv)
     WCHAR folder[MAX_PATH] = L"", input[MAX_PATH], output[MAX_PATH];
     BYTE *buffers[MAX_CHUNKS] = { NULL };
     struct options options;
-    double sync_seconds = 0, async_seconds = 0, sync_mbps, async_mbps;
+    double seconds, sync_seconds[MAX_ROUNDS], async_seconds[MAX_ROUNDS];
+    double sync_mbps[MAX_ROUNDS], async_mbps[MAX_ROUNDS], ratios[MAX_ROUNDS];
     LARGE_INTEGER file_size;
     BOOL success = FALSE, output_written = FALSE;
-    unsigned int i;
+    unsigned int i, round, k;
     HANDLE file;
 
     if (!parse_options(argc, argv, &options)) return usage();
@@ -488,26 +519,50 @@ int wmain(int argc, WCHAR **argv)
     printf("copying %llu bytes in chunks of %lu bytes, %u in flight\n", (ULONGLONG)file_size.QuadPart,
            options.chunk_size, options.chunks);
 
-    /* Same input, same chunk size, same fresh output file for both copies; the input was just
-     * written or is read by the first copy, so the second one does not get a warmer cache. The
-     * synchronous copy runs first. Neither flushes to disk: both measure what the system takes. */
+    /* Both copies read the same input with the same chunk size into a fresh output file, and
+     * neither flushes to disk: both measure what the system takes. One untimed copy of each kind
+     * comes first, so that the input is in the page cache and the pool has its threads before
+     * anything is timed; then each pair of rounds times one copy of each kind, alternating which
+     * goes first, so that neither always finds the caches as the other left them. */
     output_written = TRUE;
     DeleteFileW(options.output);
-    if (!copy_synchronously(&options, file_size.QuadPart, buffers[0], &sync_seconds)) goto done;
+    if (!copy_synchronously(&options, file_size.QuadPart, buffers[0], &seconds)) goto done;
     DeleteFileW(options.output);
-    if (!copy_asynchronously(&options, file_size.QuadPart, buffers, &async_seconds)) goto done;
-    if (!verify_copy(&options, file_size.QuadPart, buffers[0], buffers[1]))
-        goto done;
+    if (!copy_asynchronously(&options, file_size.QuadPart, buffers, &seconds)) goto done;
+    if (!verify_copy(&options, file_size.QuadPart, buffers[0], buffers[1])) goto done;
+    for (round = 0; round < options.rounds; round++)
+    {
+        for (k = 0; k < 2; k++)
+        {
+            BOOL async = (k == 1) != (round % 2 == 1);
 
-    sync_mbps = file_size.QuadPart / 1e6 / (sync_seconds > 0 ? sync_seconds : 1e-9);
-    async_mbps = file_size.QuadPart / 1e6 / (async_seconds > 0 ? async_seconds : 1e-9);
-    printf("sync copy  (ReadFile/WriteFile, 1 chunk at a time): %9.1f MB/s  (%.3f s)\n", sync_mbps, sync_seconds);
-    printf("async copy (AsyncPoolIo + WsAsyncExecute, %u in flight): %9.1f MB/s  (%.3f s)\n", options.chunks,
-           async_mbps, async_seconds);
-    printf("verified: the output matches the input byte for byte\n");
-    printf("RESULT asynccopy arch=%s chunks=%u chunk_size=%lu bytes=%llu async_mbps=%.1f sync_mbps=%.1f ratio=%.3f\n",
+            DeleteFileW(options.output);
+            if (!async)
+            {
+                if (!copy_synchronously(&options, file_size.QuadPart, buffers[0], &sync_seconds[round])) goto done;
+                continue;
+            }
+            if (!copy_asynchronously(&options, file_size.QuadPart, buffers, &async_seconds[round])) goto done;
+            if (!verify_copy(&options, file_size.QuadPart, buffers[0], buffers[1])) goto done;
+        }
+        sync_mbps[round] = file_size.QuadPart / 1e6 / max(sync_seconds[round], 1e-9);
+        async_mbps[round] = file_size.QuadPart / 1e6 / max(async_seconds[round], 1e-9);
+        ratios[round] = async_mbps[round] / sync_mbps[round];
+        printf("round %u of %u (%s first): sync %9.1f MB/s, async %9.1f MB/s, async/sync %.3f\n", round + 1,
+               options.rounds, round % 2 ? "async" : "sync", sync_mbps[round], async_mbps[round], ratios[round]);
+    }
+
+    printf("sync copy  (ReadFile/WriteFile, 1 chunk at a time):     median %9.1f MB/s\n",
+           median(sync_mbps, options.rounds));
+    printf("async copy (AsyncPoolIo + WsAsyncExecute, %u in flight): median %9.1f MB/s\n", options.chunks,
+           median(async_mbps, options.rounds));
+    printf("async/sync: %.3f, the median of %u rounds' ratios (1 = as fast as the synchronous copy, "
+           "above 1 = faster)\n", median(ratios, options.rounds), options.rounds);
+    printf("verified: every asynchronous copy matches the input byte for byte\n");
+    printf("RESULT asynccopy arch=%s chunks=%u chunk_size=%lu bytes=%llu async_mbps=%.1f sync_mbps=%.1f ratio=%.3f rounds=%u\n",
            sizeof(void *) == 8 ? "x64" : "x86", options.chunks, options.chunk_size, (ULONGLONG)file_size.QuadPart,
-           async_mbps, sync_mbps, sync_mbps > 0 ? async_mbps / sync_mbps : 0.0);
+           median(async_mbps, options.rounds), median(sync_mbps, options.rounds), median(ratios, options.rounds),
+           options.rounds);
     success = TRUE;
 
 done:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §1: the sizes and layout Microsoft's webservices.h gives, as literal numbers per arch
+ * docs/SPEC.md §1: the sizes and layout Microsoft's webservices.h gives, as literal numbers per arch
  * (the header itself checks them against the pointer size; these state the numbers).
  */
 #include "test.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-// SPEC §1 from C++: the header compiles as C++ with its checks, declares WsAsyncExecute with C
+// docs/SPEC.md §1 from C++: the header compiles as C++ with its checks, declares WsAsyncExecute with C
 // linkage (the program links against the import library) and the program runs.
 #include <wsasync.h>
 #include <stdio.h>

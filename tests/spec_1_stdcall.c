@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §1 on x86: WsAsyncExecute and the callback of the context it hands to steps are stdcall
+ * docs/SPEC.md §1 on x86: WsAsyncExecute and the callback of the context it hands to steps are stdcall
  * (the callee pops its arguments: 24 and 12 bytes). Each is called here from a few lines of
  * assembly that push the arguments themselves, so the compiler's idea of the convention plays
  * no part, and the stack pointer is compared before and after. On x64 there is one convention.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §2: bad arguments are refused with E_INVALIDARG before anything runs; a NULL operation
+ * docs/SPEC.md §2: bad arguments are refused with E_INVALIDARG before anything runs; a NULL operation
  * is nothing to do; a NULL error is allowed.
  */
 #include "test.h"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §3.6-§3.8, §4 and §5 in asynchronous mode: series whose steps complete on pool threads,
- * early, re-entrantly or not at all asynchronously; the caller's context, state reuse, nesting.
+ * docs/SPEC.md §3.4, §3.6-§3.8, §4 and §5.1 in asynchronous mode: series whose steps complete
+ * on pool threads, early, re-entrantly or not at all asynchronously; the caller's context, state
+ * reuse, nesting, many threads.
  * The inner operations here are plain thread-pool work items (TrySubmitThreadpoolCallback) that
  * report a model chosen by the test, so that the model the engine passes on can be checked.
  */
@@ -299,7 +300,7 @@ TEST(spec_3_6_completion_before_step_returns)
     caller_free(&caller);
 }
 
-/* ---- long series: the stack does not grow with the number of steps (§4) */
+/* ---- long series: the stack does not grow with the number of steps (§4.4) */
 
 struct counter
 {
@@ -355,7 +356,7 @@ TEST(spec_4_long_alternating_series)
     ok(counter.async_steps == 100000, "expected 100000 pool completions, got %ld\n", counter.async_steps);
 }
 
-/* ---- the state reused from inside the caller's callback (§4) */
+/* ---- the state reused from inside the caller's callback (§4.3) */
 
 struct reuse
 {
@@ -439,7 +440,7 @@ TEST(spec_4_nested_series)
     ok(nested.inner.hr_seen[1] == S_FALSE, "inner step 1: expected S_FALSE, saw %#lx\n", nested.inner.hr_seen[1]);
 }
 
-/* ---- §5: an inner operation that calls back on the same thread before returning */
+/* ---- §5.1: an inner operation that calls back on the same thread before returning */
 
 struct reentrant
 {
@@ -493,4 +494,174 @@ TEST(spec_5_reentrant_completion_goes_to_the_pool)
     ok(reentrant.callback_too_early == 0, "the caller's callback ran on its thread before WsAsyncExecute returned\n");
     ok(caller.thread != reentrant.calling_thread, "expected the callback on a pool thread, it ran on the caller's\n");
     caller_free(&caller);
+}
+
+/* ---- §3.4: the caller's callbackState and error reach every step, on every thread */
+
+struct passed_on
+{
+    int calls;
+    void *state_seen[4];
+    WS_ERROR *error_seen[4];
+};
+
+static HRESULT CALLBACK passed_on_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                       WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                       WS_ERROR *error)
+{
+    struct passed_on *passed_on = state;
+    int i = passed_on->calls++;
+
+    (void)hr; (void)model;
+    if (i >= 4) return E_UNEXPECTED;
+    passed_on->state_seen[i] = state;
+    passed_on->error_seen[i] = error;
+    if (i < 3) next->function = passed_on_step;
+    /* steps 1 and 3 complete on a pool thread, so steps 2 and the callback run there */
+    if (context && (i & 1)) return complete_later(context, S_OK, WS_SHORT_CALLBACK);
+    return S_OK;
+}
+
+TEST(spec_3_4_state_and_error_reach_every_step)
+{
+    WS_ERROR *const error = (WS_ERROR *)0x5a5a5a50;  /* opaque to the engine: never looked at */
+    struct passed_on synchronous = { 0 }, asynchronous = { 0 };
+    struct caller caller;
+    WS_ASYNC_CONTEXT context = { caller_callback, &caller };
+    WS_ASYNC_STATE state;
+    HRESULT hr;
+    int i;
+
+    hr = WsAsyncExecute(&state, passed_on_step, WS_SHORT_CALLBACK, &synchronous, NULL, error);
+    ok(hr == S_OK, "synchronous: expected S_OK, got %#lx\n", hr);
+    caller_init(&caller);
+    hr = WsAsyncExecute(&state, passed_on_step, WS_SHORT_CALLBACK, &asynchronous, &context, error);
+    ok(hr == WS_S_ASYNC, "asynchronous: expected WS_S_ASYNC, got %#lx\n", hr);
+    caller_expect(&caller, S_OK, WS_SHORT_CALLBACK, "asynchronous");
+    caller_free(&caller);
+    ok(synchronous.calls == 4, "synchronous: expected 4 steps, %d ran\n", synchronous.calls);
+    ok(asynchronous.calls == 4, "asynchronous: expected 4 steps, %d ran\n", asynchronous.calls);
+    for (i = 0; i < 4; i++)
+    {
+        ok(synchronous.state_seen[i] == &synchronous, "synchronous step %d: expected state %p, saw %p\n",
+           i, (void *)&synchronous, synchronous.state_seen[i]);
+        ok(synchronous.error_seen[i] == error, "synchronous step %d: expected error %p, saw %p\n",
+           i, (void *)error, (void *)synchronous.error_seen[i]);
+        ok(asynchronous.state_seen[i] == &asynchronous, "asynchronous step %d: expected state %p, saw %p\n",
+           i, (void *)&asynchronous, asynchronous.state_seen[i]);
+        ok(asynchronous.error_seen[i] == error, "asynchronous step %d: expected error %p, saw %p\n",
+           i, (void *)error, (void *)asynchronous.error_seen[i]);
+    }
+}
+
+/* ---- §4.2 and §4.3: once the series is over, the engine keeps off the state
+ *
+ * The WS_ASYNC_STATE has a page of its own. The step's operation completes on another thread
+ * and ends the whole series before the step returns WS_S_ASYNC; the caller's callback then
+ * decommits the page. An engine that read or wrote the state afterwards, on the completing
+ * thread after the callback (§4.3) or on the step's thread after WS_S_ASYNC (§4.2), faults and
+ * the test dies with it. */
+
+struct released
+{
+    WS_ASYNC_STATE *state;
+    WS_ASYNC_CONTEXT step_context;  /* the engine's, copied by the step */
+    HANDLE delivered;
+    LONG callbacks;
+    HRESULT hr;
+    BOOL decommitted;
+};
+
+static DWORD WINAPI complete_and_wait(void *param)
+{
+    struct released *released = param;
+
+    released->step_context.callback(S_FALSE, WS_LONG_CALLBACK, released->step_context.callbackState);
+    SetEvent(released->delivered);
+    return 0;
+}
+
+static HRESULT CALLBACK released_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                      WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                      WS_ERROR *error)
+{
+    struct released *released = state;
+    HANDLE thread;
+
+    (void)hr; (void)model; (void)next; (void)error;
+    released->step_context = *context;
+    thread = CreateThread(NULL, 0, complete_and_wait, released, 0, NULL);
+    if (!thread) return HRESULT_FROM_WIN32(GetLastError());
+    WaitForSingleObject(released->delivered, INFINITE);
+    CloseHandle(thread);
+    return WS_S_ASYNC;
+}
+
+static void CALLBACK release_state(HRESULT hr, WS_CALLBACK_MODEL model, void *param)
+{
+    struct released *released = param;
+
+    (void)model;
+    released->hr = hr;
+    InterlockedIncrement(&released->callbacks);
+    released->decommitted = VirtualFree(released->state, sizeof(*released->state), MEM_DECOMMIT);
+}
+
+TEST(spec_4_2_state_untouched_once_the_series_has_ended)
+{
+    struct released released = { 0 };
+    WS_ASYNC_CONTEXT context = { release_state, &released };
+    HRESULT hr;
+
+    released.state = VirtualAlloc(NULL, sizeof(*released.state), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    released.delivered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ok(released.state != NULL, "VirtualAlloc failed: %lu\n", GetLastError());
+    if (!released.state) return;
+    hr = WsAsyncExecute(released.state, released_step, WS_SHORT_CALLBACK, &released, &context, NULL);
+    ok(hr == WS_S_ASYNC, "expected WS_S_ASYNC, got %#lx\n", hr);
+    ok(released.callbacks == 1, "expected the callback before WsAsyncExecute returned, got %ld calls\n",
+       released.callbacks);
+    ok(released.hr == S_FALSE, "expected final hr S_FALSE, got %#lx\n", released.hr);
+    ok(released.decommitted, "expected the callback to decommit the state's page\n");
+    VirtualFree(released.state, 0, MEM_RELEASE);
+    CloseHandle(released.delivered);
+}
+
+/* ---- §4.5: series on distinct states from many threads at once */
+
+#define CONCURRENT_THREADS 8
+#define SERIES_PER_THREAD 50
+
+static DWORD WINAPI run_many_series(void *param)
+{
+    LONG *failures = param;
+    int i;
+
+    for (i = 0; i < SERIES_PER_THREAD; i++)
+    {
+        struct counter counter = { .remaining = 20, .alternate = TRUE };
+        char what[64];
+
+        sprintf(what, "thread %lu series %d", GetCurrentThreadId(), i);
+        expect_pending_series(counting_step, &counter, S_OK, WS_SHORT_CALLBACK, what);
+        if (counter.remaining || counter.async_steps != 10) InterlockedIncrement(failures);
+    }
+    return 0;
+}
+
+TEST(spec_4_5_distinct_states_on_many_threads)
+{
+    HANDLE threads[CONCURRENT_THREADS];
+    LONG failures = 0;
+    int i, started = 0;
+
+    for (i = 0; i < CONCURRENT_THREADS; i++)
+        if ((threads[started] = CreateThread(NULL, 0, run_many_series, &failures, 0, NULL))) started++;
+    ok(started == CONCURRENT_THREADS, "expected %d threads, started %d\n", CONCURRENT_THREADS, started);
+    for (i = 0; i < started; i++)
+    {
+        ok(WaitForSingleObject(threads[i], 300000) == WAIT_OBJECT_0, "thread %d: expected it to end\n", i);
+        CloseHandle(threads[i]);
+    }
+    ok(failures == 0, "expected every series to run its 20 steps, 10 on the pool; %ld did not\n", failures);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SPEC §3 in synchronous mode (no WS_ASYNC_CONTEXT): what every step sees and what the series
+ * docs/SPEC.md §3 in synchronous mode (no WS_ASYNC_CONTEXT): what every step sees and what the series
  * returns.
  */
 #include "test.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Fault injection into the engine's deferral (SPEC §5): when a step's operation calls back on
+ * Fault injection into the engine's deferral (docs/SPEC.md §5.1): when a step's operation calls back on
  * the step's own thread, the engine hands the rest of the series to the pool; if the pool
  * refuses (no memory for the record, or the submission fails), the series goes on inline on
  * that thread with the completion's hr and model. No HRESULT reports the refusal, because none

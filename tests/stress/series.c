@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The randomized series harness: generation, the model of SPEC §3, the steps, and the checks.
+ * The randomized series harness: generation, the model of docs/SPEC.md §3, the steps, and the checks.
  * See series.h for what a series is.
  *
  * Who touches what: a series belongs to the thread that runs it (series_play) except while
@@ -162,7 +162,7 @@ static void generate_script(struct series *series, struct script *script, int as
     }
 }
 
-/* The model of SPEC §3 and §5: what each step sees and how the script ends. */
+/* The model of docs/SPEC.md §3 and §5.1-§5.2: what each step sees and how the script ends. */
 static void predict(struct script *script)
 {
     HRESULT hr = S_OK;
@@ -191,7 +191,7 @@ static void predict(struct script *script)
             async = 1;
             break;
         case STEP_REENTRANT:
-        case STEP_REENTRANT_TWICE:     /* §5: the pool continues, with the model it allows */
+        case STEP_REENTRANT_TWICE:     /* §5.1, §5.2: the pool continues, with the model it allows */
             hr = step->result;
             model = stress_pool_model;
             async = 1;

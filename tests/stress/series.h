@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Randomized series of steps run through WsAsyncExecute and checked against a model of SPEC §3.
+ * Randomized series of steps run through WsAsyncExecute and checked against a model of docs/SPEC.md §3.
  *
  * A series is a script: a list of steps, each of a kind (a synchronous result, an inner
  * operation completing on another thread before, around or after the step returns, a
@@ -36,7 +36,7 @@ enum step_kind
     STEP_KINDS
 };
 
-/* Wrong arguments a series may be started with instead of running its script (SPEC §2). */
+/* Wrong arguments a series may be started with instead of running its script (docs/SPEC.md §2). */
 enum bad_input
 {
     BAD_INPUT_NONE,
