@@ -82,8 +82,13 @@ failed_functions() {
         done | sort -u
 }
 
-# run_test DIR EXE NAME LOG [NETNS]: runs one test of a Wine test program in DIR under Wine,
-# with the webservices.dll in DIR; status 124 means it hung and was killed.
+# The words given, one a line, sorted, without empty lines.
+lines() {
+    printf '%s\n' "$@" | grep -v '^$' | sort -u
+}
+
+# run_wine ARCH DIR LOG PROGRAM ARGS...: runs a program in DIR under Wine, with the
+# webservices.dll in DIR; status 124 means it hung and was killed.
 run_wine() {
     local arch=$1 dir=$2 log=$3
     shift 3
@@ -168,8 +173,8 @@ if [ "${run_phase:-0}" = 1 ]; then
             continue
         fi
         seen=$(failed_functions "$log" "$src")
-        missing=$(comm -23 <(printf '%s\n' $expected | grep -vx '\*' | sort -u) <(printf '%s\n' $seen | sort -u) | tr '\n' ' ')
-        extra=$(comm -13 <(printf '%s\n' $expected | sort -u) <(printf '%s\n' $seen | sort -u) | tr '\n' ' ')
+        missing=$(comm -23 <(lines $expected | grep -vx '\*') <(lines $seen) | tr '\n' ' ')
+        extra=$(comm -13 <(lines $expected) <(lines $seen) | tr '\n' ' ')
         if printf '%s\n' "$expected" | grep -qx '\*'; then
             if [ "$rc" != 0 ]; then
                 record pass "$arch: patched $t tests, pristine DLL" "fails as listed (exit $rc; in: ${seen//$'\n'/ })"
