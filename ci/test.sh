@@ -3,8 +3,7 @@
 # The project's test command: on a fresh Debian 12 machine (as root) it installs what is
 # missing, then configures, builds and runs the conformance suite for x64 and x86 under Wine,
 # with MinGW-w64 gcc and then with clang (ci/clang.sh), and the engine's host build under the
-# sanitizers and the fuzzer (ci/host.sh); and Wine's webservices.dll with the series in wine/patches,
-# under Wine's own tests and the conformance suite (wine/build.sh).
+# sanitizers and the fuzzer (ci/host.sh).
 # Prints CTest's summary for each build; exits non-zero if anything failed.
 set -u
 cd "$(dirname "$0")/.."
