@@ -21,6 +21,7 @@
 # exactly where wine/pristine-failures.txt says; tests/wine/*.c programs pass; the conformance
 # suite passes against the patched DLL. Exits non-zero if any check failed or could not run.
 set -u
+origin=$PWD
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -37,6 +38,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+
+# Paths given relative to where the script was started from.
+case $build_dir in ""|/*) ;; *) build_dir=$origin/$build_dir ;; esac
+case $install_prefix in ""|/*) ;; *) install_prefix=$origin/$install_prefix ;; esac
 
 cache=${WSASYNC_WINE_CACHE:-${HOME:-/root}/.cache/wsasync-wine}
 out=${WSASYNC_WINE_OUT:-$root/build/wine}
