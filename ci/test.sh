@@ -13,6 +13,8 @@ bash ci/install-deps.sh || exit 1
 export WSASYNC_DEPS_INSTALLED=1
 
 status=0
-bash ci/presets.sh x64 x86 x64-clang x86-clang || status=1
+bash ci/presets.sh x64 x86 || status=1
+bash wine/build.sh --ci build/x64 || status=1
+bash ci/presets.sh x64-clang x86-clang || status=1
 bash ci/host.sh || status=1
 exit $status

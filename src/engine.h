@@ -21,4 +21,9 @@ void frame_set_top(struct step_frame *frame);
  * the model the pool allows there. Returns FALSE, having done nothing, if the pool refused. */
 BOOL pool_complete(const WS_ASYNC_CONTEXT *context, HRESULT hr);
 
+/* engine.c is also Wine's dlls/webservices/async.c (wine/make-patch.sh), where these are Wine's
+ * debug channel macros. Here they print nothing and evaluate nothing. */
+#define TRACE(...) do { } while (0)
+#define WARN(...) do { } while (0)
+
 #endif /* WSASYNC_ENGINE_H */

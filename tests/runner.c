@@ -2,6 +2,7 @@
 /*
  * Runs one test of the suite by name (as CTest does), or all of them with no argument, and
  * prints "N passed, N failed" for the checks made. Exits non-zero if any check failed.
+ * WSASYNC_TEST_DLL (see test.h) chooses the DLL whose WsAsyncExecute the tests call.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,38 @@
 #include "test.h"
 
 static struct test_case *tests;
+
+#ifdef _WIN32
+#undef WsAsyncExecute
+HRESULT (WINAPI *test_async_execute)(WS_ASYNC_STATE *, WS_ASYNC_FUNCTION, WS_CALLBACK_MODEL, void *,
+                                     const WS_ASYNC_CONTEXT *, WS_ERROR *);
+
+/* Points the suite at the WsAsyncExecute under test (test.h); FALSE if WSASYNC_TEST_DLL names a
+ * DLL that cannot be loaded or does not export it. */
+static int select_async_execute(void)
+{
+    const char *name = getenv("WSASYNC_TEST_DLL");
+    char path[MAX_PATH];
+    HMODULE dll;
+
+    test_async_execute = WsAsyncExecute;
+    if (!name || !*name) return 1;
+    if (!(dll = LoadLibraryA(name)))
+    {
+        fprintf(stderr, "WSASYNC_TEST_DLL=%s: LoadLibrary failed, error %lu\n", name, GetLastError());
+        return 0;
+    }
+    test_async_execute = (void *)GetProcAddress(dll, "WsAsyncExecute");
+    if (!test_async_execute)
+    {
+        fprintf(stderr, "WSASYNC_TEST_DLL=%s: no WsAsyncExecute export\n", name);
+        return 0;
+    }
+    if (!GetModuleFileNameA(dll, path, sizeof(path))) strcpy(path, name);
+    printf("WsAsyncExecute under test: %s\n", path);
+    return 1;
+}
+#endif
 static LONG checks_passed, checks_failed, checks_skipped;
 
 void test_register(struct test_case *test)
@@ -66,6 +99,9 @@ int main(int argc, char **argv)
     int found = 0, i;
 
     setvbuf(stdout, NULL, _IONBF, 0);
+#ifdef _WIN32
+    if (!select_async_execute()) return 2;
+#endif
     for (test = tests; test; test = test->next)
     {
         int selected = argc < 2;

@@ -25,6 +25,17 @@ void test_ok(const char *file, int line, int condition, const char *format, ...)
 void test_skip(const char *file, int line, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* On Windows the suite calls WsAsyncExecute through a pointer that runner.c sets before any test
+ * runs: by default to the function the program is linked with, or, if the environment variable
+ * WSASYNC_TEST_DLL names a DLL (a name or a path), to that DLL's export. So the same tests can
+ * check any DLL that exports WsAsyncExecute, such as a patched Wine webservices.dll. The AsyncPool*
+ * primitives are always wsasync.dll's. */
+#ifdef _WIN32
+extern HRESULT (WINAPI *test_async_execute)(WS_ASYNC_STATE *, WS_ASYNC_FUNCTION, WS_CALLBACK_MODEL, void *,
+                                            const WS_ASYNC_CONTEXT *, WS_ERROR *);
+#define WsAsyncExecute test_async_execute
+#endif
+
 #define ok(condition, ...) test_ok(__FILE__, __LINE__, !!(condition), __VA_ARGS__)
 #define skip(...) test_skip(__FILE__, __LINE__, __VA_ARGS__)
 

@@ -5,7 +5,8 @@
  *
  * Fault injection, without any test hook in the shipped DLL: stress_platform_init() rewrites
  * wsasync.dll's import address table in this process so that its HeapAlloc and
- * TrySubmitThreadpoolCallback go through the functions below. They call the real ones unless
+ * TrySubmitThreadpoolCallback (and those of a DLL under test, WSASYNC_TEST_DLL: malloc and
+ * TrySubmitThreadpoolCallback) go through the functions below. They call the real ones unless
  * the calling thread asked for its next deferral to fail (a TLS value set by the step just
  * before it returns to the engine, which defers on that same thread straight after); then they
  * fail once, as an exhausted heap or a pool out of resources would.
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stress_platform.h"
+#include "test.h"
 
 /* The pool decides with CallbackMayRunLong where the engine defers (engine_pool.c). */
 const int stress_pool_model = STRESS_MODEL_ANY;
@@ -41,6 +43,15 @@ static LPVOID WINAPI refusing_heap_alloc(HANDLE heap, DWORD flags, SIZE_T size)
 {
     if (!take_refusal(STRESS_REFUSE_ALLOCATION)) return real_heap_alloc(heap, flags, size);
     SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+    return NULL;
+}
+
+/* The same for a DLL under test (WSASYNC_TEST_DLL) that allocates with the C runtime. */
+static void *(__cdecl *real_malloc)(size_t size);
+
+static void *__cdecl refusing_malloc(size_t size)
+{
+    if (!take_refusal(STRESS_REFUSE_ALLOCATION)) return real_malloc(size);
     return NULL;
 }
 
@@ -88,13 +99,23 @@ static int patch_import(HMODULE module, const char *dll, const char *name, void 
 
 int stress_platform_init(void)
 {
-    HMODULE dll = GetModuleHandleA("wsasync.dll");
+    HMODULE dll = GetModuleHandleA("wsasync.dll"), engine = NULL;
 
     if (refusal_slot != TLS_OUT_OF_INDEXES) return 1;  /* already installed */
     if (!dll || (refusal_slot = TlsAlloc()) == TLS_OUT_OF_INDEXES) return 0;
-    return patch_import(dll, "kernel32.dll", "HeapAlloc", (void *)refusing_heap_alloc, (void **)&real_heap_alloc) &&
-           patch_import(dll, "kernel32.dll", "TrySubmitThreadpoolCallback", (void *)refusing_try_submit,
-                        (void **)&real_try_submit);
+    if (!patch_import(dll, "kernel32.dll", "HeapAlloc", (void *)refusing_heap_alloc, (void **)&real_heap_alloc) ||
+        !patch_import(dll, "kernel32.dll", "TrySubmitThreadpoolCallback", (void *)refusing_try_submit,
+                      (void **)&real_try_submit))
+        return 0;
+    /* WsAsyncExecute from another DLL (such as Wine's webservices.dll): its deferrals too. */
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (const char *)test_async_execute, &engine))
+        return 0;
+    if (engine == dll) return 1;
+    return patch_import(engine, "kernel32.dll", "TrySubmitThreadpoolCallback", (void *)refusing_try_submit,
+                        (void **)&real_try_submit) &&
+           (patch_import(engine, "ucrtbase.dll", "malloc", (void *)refusing_malloc, (void **)&real_malloc) ||
+            patch_import(engine, "msvcrt.dll", "malloc", (void *)refusing_malloc, (void **)&real_malloc));
 }
 
 static void CALLBACK run_op(PTP_CALLBACK_INSTANCE instance, void *param)
