@@ -2,7 +2,7 @@
 /*
  * Internal interface between the WsAsyncExecute engine (engine.c) and the platform beneath it:
  * a per-thread marker of the steps running on a thread, and a way to finish a completion on a
- * thread-pool thread. On Windows these are platform_win32.c and pool.c.
+ * thread-pool thread. On Windows these are platform_win32.c and engine_pool.c.
  */
 #ifndef WSASYNC_ENGINE_H
 #define WSASYNC_ENGINE_H
