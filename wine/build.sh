@@ -46,10 +46,11 @@ case $install_prefix in ""|/*) ;; *) install_prefix=$origin/$install_prefix ;; e
 cache=${WSASYNC_WINE_CACHE:-${HOME:-/root}/.cache/wsasync-wine}
 out=${WSASYNC_WINE_OUT:-$root/build/wine}
 results=$out/results
-wine64=/usr/lib/wine/wine64
-[ -x "$wine64" ] || wine64=$(command -v wine64 || echo wine64)
-wine32=/usr/lib/wine/wine
-[ -x "$wine32" ] || wine32=$(command -v wine || echo wine)
+# The project's one way to run Wine (ci/wine.sh): the loader of each arch, the server, and the
+# rule that decides whether 32-bit programs can run here.
+. ci/wine.sh
+wine64=$(wine_loader x64 2>/dev/null || echo wine64)
+wine32=$(wine_loader x86 2>/dev/null || echo wine)
 test_timeout=${WSASYNC_WINE_TIMEOUT:-300}
 
 # The six test files Wine 8.0 has; their counts must not change under the patched DLL.
@@ -109,8 +110,7 @@ run_wine() {
 if [ "${run_phase:-0}" = 1 ]; then
     arch=$1 build_dir=${2:-}
     b=$out/$arch
-    wineserver=/usr/lib/wine/wineserver
-    [ -x "$wineserver" ] || wineserver=$(command -v wineserver || echo wineserver)
+    wineserver=$(wine_server)
     # The prefix's wineserver must start inside this namespace: it makes the sockets.
     WINEPREFIX=$out/prefix "$wineserver" -k >/dev/null 2>&1
     WINEPREFIX=$out/prefix "$wineserver" -w >/dev/null 2>&1
@@ -405,7 +405,7 @@ for arch in x64 x86; do
         continue
     fi
     runnable=1
-    if [ "$arch" = x86 ] && ! reason=$(bash ci/can-run-x86.sh 2>&1); then runnable=0; fi
+    if [ "$arch" = x86 ] && ! reason=$(wine_can_run x86 2>&1); then runnable=0; fi
     echo "=== $arch: building webservices.dll and Wine's tests"
     start=$(date +%s)
     if ! build_tree "$arch" patched >"$out/build-$arch-patched.log" 2>&1; then
