@@ -13,6 +13,9 @@
 
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
 #include <webservices.h>
 #include "wsasync.h"
 
