@@ -1,0 +1,781 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * End-to-end program: a file service whose request loop is one WsAsyncExecute series per
+ * channel, and clients that copy a 4 MiB file from it in chunks.
+ *
+ * The service has one net.tcp listener and SERIES duplex session channels on it (binary session
+ * encoding, the default of net.tcp). Each channel is served by one series that loops: reset the
+ * channel, accept a session, then per request: WsReadMessageStart, the action header, and the
+ * processing made with synchronous calls on the same channel from the completion (WsReadBody,
+ * WsReadMessageEnd, the file reads); the reply with WsSendReplyMessage; until the client closes
+ * the session (WS_S_END); then close the channel and start over. Every message is created with
+ * WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not fit the default message heap. The
+ * request and the reply carry 64-bit positions and sizes (an information request has position
+ * -1). A request for a file that cannot be opened is answered with a fault made by
+ * WsCreateFaultFromError from the service's WS_ERROR.
+ *
+ * Wine 8.0 cannot write a WS_FAULT_TYPE body (its writer has no such type), so the fault
+ * travels as a reply of its own action whose body holds the fault's code and reason, the parts
+ * WsCreateFaultFromError produced; the client checks both.
+ *
+ * CLIENTS client threads (synchronous calls) each ask for the file's size, copy it in CHUNK-byte
+ * chunks to a file of their own and compare the copy byte for byte with the original; one of
+ * them then asks for a file that does not exist and must get the fault within its timeout. Then
+ * the service stops: each series in accept is woken by one last connection, closes it and ends.
+ *
+ * Exit code 0 when all of that held. A failure names the row of docs/WINE.md's table of Wine
+ * bugs whose symptom it is (see e2e.h); a watchdog ends a hung run.
+ */
+#include "e2e.h"
+
+#define SERIES     10
+#define CLIENTS    4
+#define FILE_SIZE  (4 << 20)
+#define CHUNK      (256 << 10)
+#define HEAP_SIZE  (2 << 20)
+#define MAX_MESSAGE (1 << 20)
+
+/* WsCreateFaultFromError and WS_FAULT_DISCLOSURE are missing from Wine 8.0's webservices.h. */
+typedef enum { E2E_MINIMAL_FAULT_DISCLOSURE, E2E_FULL_FAULT_DISCLOSURE } E2E_FAULT_DISCLOSURE;
+HRESULT WINAPI WsCreateFaultFromError(WS_ERROR *, HRESULT, E2E_FAULT_DISCLOSURE, WS_HEAP *, WS_FAULT *);
+/* Exported by Wine 8.0 but not declared in its header. */
+HRESULT WINAPI WsAbortChannel(WS_CHANNEL *, WS_ERROR *);
+
+/* The messages. */
+struct file_request
+{
+    WCHAR *name;
+    INT64 position;  /* -1: the file's size only */
+    INT32 size;
+};
+
+struct file_chunk
+{
+    INT64 position;
+    INT64 total;
+    WS_BYTES data;
+};
+
+struct file_fault
+{
+    WS_XML_STRING code;
+    WS_STRING reason;
+};
+
+static WS_XML_STRING ns = { 21, (BYTE *)"urn:wsasync-e2e:files", NULL, 0 };
+static WS_XML_STRING request_name = { 7, (BYTE *)"request", NULL, 0 };
+static WS_XML_STRING chunk_name = { 5, (BYTE *)"chunk", NULL, 0 };
+static WS_XML_STRING fault_name = { 5, (BYTE *)"fault", NULL, 0 };
+static WS_XML_STRING name_name = { 4, (BYTE *)"name", NULL, 0 };
+static WS_XML_STRING position_name = { 8, (BYTE *)"position", NULL, 0 };
+static WS_XML_STRING size_name = { 4, (BYTE *)"size", NULL, 0 };
+static WS_XML_STRING total_name = { 5, (BYTE *)"total", NULL, 0 };
+static WS_XML_STRING data_name = { 4, (BYTE *)"data", NULL, 0 };
+static WS_XML_STRING code_name = { 4, (BYTE *)"code", NULL, 0 };
+static WS_XML_STRING reason_name = { 6, (BYTE *)"reason", NULL, 0 };
+static WS_XML_STRING request_action = { 25, (BYTE *)"urn:wsasync-e2e:files/get", NULL, 0 };
+static WS_XML_STRING chunk_action = { 27, (BYTE *)"urn:wsasync-e2e:files/chunk", NULL, 0 };
+static WS_XML_STRING fault_action = { 27, (BYTE *)"urn:wsasync-e2e:files/fault", NULL, 0 };
+
+#define FIELD(field_name, type, struct_type, member) \
+    { WS_ELEMENT_FIELD_MAPPING, &field_name, &ns, type, NULL, FIELD_OFFSET(struct_type, member), 0, NULL, 0, \
+      NULL, NULL, NULL }
+
+static WS_FIELD_DESCRIPTION request_name_field = FIELD(name_name, WS_WSZ_TYPE, struct file_request, name);
+static WS_FIELD_DESCRIPTION request_position_field = FIELD(position_name, WS_INT64_TYPE, struct file_request, position);
+static WS_FIELD_DESCRIPTION request_size_field = FIELD(size_name, WS_INT32_TYPE, struct file_request, size);
+static WS_FIELD_DESCRIPTION *request_fields[] = { &request_name_field, &request_position_field, &request_size_field };
+static WS_STRUCT_DESCRIPTION request_struct = { sizeof(struct file_request), TYPE_ALIGNMENT(struct file_request),
+                                                request_fields, ARRAYSIZE(request_fields), &request_name, &ns,
+                                                NULL, NULL, 0, 0 };
+static WS_ELEMENT_DESCRIPTION request_element = { &request_name, &ns, WS_STRUCT_TYPE, &request_struct };
+
+static WS_FIELD_DESCRIPTION chunk_position_field = FIELD(position_name, WS_INT64_TYPE, struct file_chunk, position);
+static WS_FIELD_DESCRIPTION chunk_total_field = FIELD(total_name, WS_INT64_TYPE, struct file_chunk, total);
+static WS_FIELD_DESCRIPTION chunk_data_field = FIELD(data_name, WS_BYTES_TYPE, struct file_chunk, data);
+static WS_FIELD_DESCRIPTION *chunk_fields[] = { &chunk_position_field, &chunk_total_field, &chunk_data_field };
+static WS_STRUCT_DESCRIPTION chunk_struct = { sizeof(struct file_chunk), TYPE_ALIGNMENT(struct file_chunk),
+                                              chunk_fields, ARRAYSIZE(chunk_fields), &chunk_name, &ns,
+                                              NULL, NULL, 0, 0 };
+static WS_ELEMENT_DESCRIPTION chunk_element = { &chunk_name, &ns, WS_STRUCT_TYPE, &chunk_struct };
+
+static WS_FIELD_DESCRIPTION fault_code_field = FIELD(code_name, WS_XML_STRING_TYPE, struct file_fault, code);
+static WS_FIELD_DESCRIPTION fault_reason_field = FIELD(reason_name, WS_STRING_TYPE, struct file_fault, reason);
+static WS_FIELD_DESCRIPTION *fault_fields[] = { &fault_code_field, &fault_reason_field };
+static WS_STRUCT_DESCRIPTION fault_struct = { sizeof(struct file_fault), TYPE_ALIGNMENT(struct file_fault),
+                                              fault_fields, ARRAYSIZE(fault_fields), &fault_name, &ns,
+                                              NULL, NULL, 0, 0 };
+static WS_ELEMENT_DESCRIPTION fault_element = { &fault_name, &ns, WS_STRUCT_TYPE, &fault_struct };
+
+static WS_MESSAGE_DESCRIPTION request_description = { &request_action, &request_element };
+static WS_MESSAGE_DESCRIPTION chunk_description = { &chunk_action, &chunk_element };
+static WS_MESSAGE_DESCRIPTION fault_description = { &fault_action, &fault_element };
+static const WS_MESSAGE_DESCRIPTION *reply_descriptions[] = { &chunk_description, &fault_description };
+
+/* The properties every channel and message of the program is created with. */
+static ULONG max_message = MAX_MESSAGE;
+static WS_CHANNEL_PROPERTY channel_properties[] =
+{
+    { WS_CHANNEL_PROPERTY_MAX_BUFFERED_MESSAGE_SIZE, &max_message, sizeof(max_message) },
+};
+static SIZE_T heap_max = HEAP_SIZE;
+static WS_HEAP_PROPERTY heap_property_array[] = { { WS_HEAP_PROPERTY_MAX_SIZE, &heap_max, sizeof(heap_max) } };
+static WS_HEAP_PROPERTIES heap_properties = { heap_property_array, ARRAYSIZE(heap_property_array) };
+static WS_MESSAGE_PROPERTY message_properties[] =
+{
+    { WS_MESSAGE_PROPERTY_HEAP_PROPERTIES, &heap_properties, sizeof(heap_properties) },
+};
+
+static WCHAR directory[MAX_PATH];  /* the served directory, also where the copies go */
+static BYTE *original;             /* the served file's content */
+
+static HRESULT create_message(WS_CHANNEL *channel, WS_MESSAGE **message, const char *who)
+{
+    char what[96];
+    HRESULT hr = WsCreateMessageForChannel(channel, message_properties, ARRAYSIZE(message_properties), message, NULL);
+
+    if (hr != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsCreateMessageForChannel(WS_MESSAGE_PROPERTY_HEAP_PROPERTIES)", who);
+        e2e_fail(what, hr, hr == E_INVALIDARG ? 8 : ROW_NONE);
+    }
+    return hr;
+}
+
+static WS_HEAP *message_heap(WS_MESSAGE *message)
+{
+    WS_HEAP *heap = NULL;
+    WsGetMessageProperty(message, WS_MESSAGE_PROPERTY_HEAP, &heap, sizeof(heap), NULL);
+    return heap;
+}
+
+/* The service. */
+static WS_LISTENER *listener;
+static WCHAR url_chars[64];
+static WS_STRING url;
+static volatile LONG stopping;
+static volatile LONG series_left = SERIES;
+static HANDLE series_event;
+static volatile LONG client_closing;  /* set when a client starts closing its session */
+
+struct series
+{
+    WS_ASYNC_STATE state;
+    int index;
+    WS_CHANNEL *channel;
+    WS_MESSAGE *request;
+    WS_MESSAGE *reply;
+    WS_ERROR *error;      /* the service's own error object, for faults */
+    HANDLE file;
+    BYTE *buffer;
+    BOOL used;            /* the channel has served a session and needs a reset */
+    struct file_chunk chunk;
+    struct file_fault fault;
+    LONG requests;
+    LONG faults;
+    HRESULT result;
+};
+
+static struct series series[SERIES];
+
+static HRESULT CALLBACK step_reset(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
+                                   const WS_ASYNC_CONTEXT *, WS_ERROR *);
+static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
+                                     const WS_ASYNC_CONTEXT *, WS_ERROR *);
+
+static void series_fail(struct series *s, const char *call, HRESULT hr, int row)
+{
+    char what[128];
+    snprintf(what, sizeof(what), "service channel %d %s", s->index, call);
+    e2e_fail(what, hr, row);
+}
+
+static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)model; (void)context; (void)error;
+    if (hr != S_OK)
+    {
+        series_fail(s, "WsCloseChannel", hr, ROW_NONE);
+        return hr;
+    }
+    next->function = step_reset;
+    return S_OK;
+}
+
+static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)hr; (void)model;
+    next->function = step_closed;
+    return WsCloseChannel(s->channel, context, error);
+}
+
+static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                     const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)model; (void)context; (void)error;
+    if (hr != S_OK)
+    {
+        series_fail(s, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? 2 : ROW_NONE);
+        return hr;
+    }
+    next->function = step_receive;
+    return S_OK;
+}
+
+/* Answers a request for a file that cannot be read: a fault made from the service's error. */
+static HRESULT reply_fault(struct series *s, const WCHAR *name, HRESULT failure, WS_HEAP *heap,
+                           WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    WCHAR text[MAX_PATH + 32];
+    WS_STRING string;
+    WS_FAULT fault;
+    HRESULT hr;
+
+    WsResetError(s->error);
+    swprintf(text, ARRAYSIZE(text), L"no such file: %ls", name);
+    string.chars = text;
+    string.length = (ULONG)wcslen(text);
+    WsAddErrorString(s->error, &string);
+    memset(&fault, 0, sizeof(fault));
+    /* Wine 8.0 has it as a stub: the call aborts the process (the crash filter reports it). */
+    e2e_phase_set("service creating a fault", 11);
+    hr = WsCreateFaultFromError(s->error, failure, E2E_FULL_FAULT_DISCLOSURE, heap, &fault);
+    if (hr != S_OK)
+    {
+        series_fail(s, "WsCreateFaultFromError", hr, ROW_NONE);
+        return hr;
+    }
+    memset(&s->fault, 0, sizeof(s->fault));
+    if (fault.code) s->fault.code = fault.code->value.localName;
+    if (fault.reasonCount) s->fault.reason = fault.reasons[0].text;
+    s->faults++;
+    e2e_phase_set("service replying", ROW_NONE);
+    next->function = step_replied;
+    return WsSendReplyMessage(s->channel, s->reply, &fault_description, WS_WRITE_REQUIRED_VALUE, &s->fault,
+                              sizeof(s->fault), s->request, context, error);
+}
+
+/* A request has started: read it and answer it, with synchronous calls on this channel. */
+static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+    struct file_request *request = NULL;
+    WS_HEAP *heap = message_heap(s->request);
+    WS_XML_STRING action;
+    WCHAR path[MAX_PATH * 2];
+    LARGE_INTEGER size, offset;
+    DWORD done = 0;
+
+    if (hr == WS_S_END)
+    {
+        next->function = step_close;
+        return S_OK;
+    }
+    if (hr != S_OK)
+    {
+        /* A client closing without an End record: the read fails instead of WS_S_END. */
+        series_fail(s, "WsReadMessageStart", hr,
+                    hr == (HRESULT)WS_E_INVALID_FORMAT && client_closing ? 3 : ROW_NONE);
+        return hr;
+    }
+    if (model != WS_LONG_CALLBACK)
+    {
+        series_fail(s, "request step invoked short, it needs to block", E_FAIL, ROW_NONE);
+        return E_FAIL;
+    }
+
+    memset(&action, 0, sizeof(action));
+    hr = WsGetHeader(s->request, WS_ACTION_HEADER, WS_XML_STRING_TYPE, WS_READ_REQUIRED_VALUE, heap, &action,
+                     sizeof(action), error);
+    if (hr != S_OK || action.length != request_action.length ||
+        memcmp(action.bytes, request_action.bytes, action.length))
+    {
+        series_fail(s, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL, ROW_NONE);
+        return FAILED(hr) ? hr : E_FAIL;
+    }
+
+    e2e_phase_set("service reading a request synchronously in a completion", 1);
+    hr = WsReadBody(s->request, &request_element, WS_READ_REQUIRED_POINTER, heap, &request, sizeof(request), error);
+    if (hr != S_OK)
+    {
+        /* The request's position is a 64-bit field, written as a shorter integer record. */
+        series_fail(s, "WsReadBody(request)", hr, hr == E_NOTIMPL ? 7 : ROW_NONE);
+        return hr;
+    }
+    hr = WsReadMessageEnd(s->channel, s->request, NULL, error);
+    if (hr != S_OK)
+    {
+        series_fail(s, "WsReadMessageEnd", hr, ROW_NONE);
+        return hr;
+    }
+    e2e_phase_set("service processing a request", ROW_NONE);
+    s->requests++;
+
+    WsResetMessage(s->reply, NULL);
+    swprintf(path, ARRAYSIZE(path), L"%ls\\%ls", directory, request->name);
+    if (wcschr(request->name, '\\') || wcschr(request->name, '/') ||
+        (s->file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL)) ==
+        INVALID_HANDLE_VALUE)
+        return reply_fault(s, request->name, HRESULT_FROM_WIN32(GetLastError()), heap, next, context, error);
+
+    GetFileSizeEx(s->file, &size);
+    s->chunk.position = request->position;
+    s->chunk.total = size.QuadPart;
+    s->chunk.data.bytes = s->buffer;
+    s->chunk.data.length = 0;
+    if (request->position >= 0)
+    {
+        DWORD want = request->size < 0 || request->size > CHUNK ? CHUNK : (DWORD)request->size;
+        offset.QuadPart = request->position;
+        if (!SetFilePointerEx(s->file, offset, NULL, FILE_BEGIN) || !ReadFile(s->file, s->buffer, want, &done, NULL))
+        {
+            HRESULT failure = HRESULT_FROM_WIN32(GetLastError());
+            CloseHandle(s->file);
+            return reply_fault(s, request->name, failure, heap, next, context, error);
+        }
+        s->chunk.data.length = done;
+    }
+    CloseHandle(s->file);
+
+    e2e_phase_set("service replying", ROW_NONE);
+    next->function = step_replied;
+    return WsSendReplyMessage(s->channel, s->reply, &chunk_description, WS_WRITE_REQUIRED_VALUE, &s->chunk,
+                              sizeof(s->chunk), s->request, context, error);
+}
+
+static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                     const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)hr; (void)model;
+    WsResetMessage(s->request, NULL);
+    next->function = step_received;
+    return WsReadMessageStart(s->channel, s->request, context, error);
+}
+
+static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+    WS_ENCODING encoding = 0;
+
+    (void)model; (void)context; (void)error;
+    if (hr != S_OK)
+    {
+        /* Several channels accept on the one listener at once. */
+        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? 10 : ROW_NONE);
+        return hr;
+    }
+    s->used = TRUE;
+    if (WsGetChannelProperty(s->channel, WS_CHANNEL_PROPERTY_ENCODING, &encoding, sizeof(encoding), NULL) != S_OK ||
+        encoding != WS_ENCODING_XML_BINARY_SESSION_1)
+    {
+        series_fail(s, "channel encoding: expected binary session", E_FAIL, ROW_NONE);
+        return E_FAIL;
+    }
+    /* A session accepted after the stop is the wake-up call: close it and end. */
+    next->function = stopping ? step_close : step_receive;
+    return S_OK;
+}
+
+static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)hr; (void)model;
+    next->function = step_accepted;
+    return WsAcceptChannel(listener, s->channel, context, error);
+}
+
+/* The top of the loop: a used channel is reset (synchronously) before the next accept. */
+static HRESULT CALLBACK step_reset(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)hr; (void)context;
+    if (s->used)
+    {
+        if (model != WS_LONG_CALLBACK)
+        {
+            series_fail(s, "reset step invoked short, it needs to block", E_FAIL, ROW_NONE);
+            return E_FAIL;
+        }
+        if ((hr = WsResetChannel(s->channel, error)) != S_OK)
+        {
+            series_fail(s, "WsResetChannel", hr, ROW_NONE);
+            return hr;
+        }
+        s->used = FALSE;
+    }
+    if (stopping) return S_OK;  /* the end of the series */
+    next->function = step_accept;
+    return S_OK;
+}
+
+static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
+{
+    struct series *s = state;
+
+    (void)model;
+    s->result = hr;
+    /* A series ended by a failure leaves its session: abort it, so that its client is not left
+     * waiting for a reply. */
+    if (FAILED(hr)) WsAbortChannel(s->channel, NULL);
+    if (!InterlockedDecrement(&series_left)) SetEvent(series_event);
+}
+
+/* Each series starts on a thread of its own, which may block (Wine's WsAcceptChannel waits for
+ * a connection even when given an asynchronous context). */
+static DWORD WINAPI series_thread(void *param)
+{
+    struct series *s = param;
+    WS_ASYNC_CONTEXT context = { series_done, s };
+    HRESULT hr = WsAsyncExecute(&s->state, step_reset, WS_LONG_CALLBACK, s, &context, NULL);
+
+    if (hr != WS_S_ASYNC) series_done(hr, WS_LONG_CALLBACK, s);
+    return 0;
+}
+
+/* The client side. */
+static HRESULT open_client(WS_CHANNEL **channel, WS_MESSAGE **request, WS_MESSAGE **reply, const char *who)
+{
+    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
+    char what[96];
+    HRESULT hr;
+
+    *channel = NULL;
+    *request = *reply = NULL;
+    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, channel_properties,
+                              ARRAYSIZE(channel_properties), NULL, channel, NULL)) != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsCreateChannel", who);
+        e2e_fail(what, hr, ROW_NONE);
+        return hr;
+    }
+    if ((hr = WsOpenChannel(*channel, &address, NULL, NULL)) != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsOpenChannel", who);
+        e2e_fail(what, hr, ROW_NONE);
+        return hr;
+    }
+    if ((hr = create_message(*channel, request, who)) != S_OK) return hr;
+    return create_message(*channel, reply, who);
+}
+
+static void close_client(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply, const char *who)
+{
+    char what[96];
+    HRESULT hr;
+
+    if (!channel) return;
+    InterlockedExchange(&client_closing, 1);
+    if ((hr = WsCloseChannel(channel, NULL, NULL)) != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsCloseChannel", who);
+        e2e_fail(what, hr, ROW_NONE);
+    }
+    if (request) WsFreeMessage(request);
+    if (reply) WsFreeMessage(reply);
+    WsFreeChannel(channel);
+}
+
+/* One request/reply; *index tells which reply arrived (0 chunk, 1 fault), *body its content. */
+static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply, const WCHAR *name, INT64 position,
+                    void **body, ULONG *index, const char *who)
+{
+    struct file_request request_body = { (WCHAR *)name, position, CHUNK };
+    char what[128];
+    HRESULT hr;
+
+    WsResetMessage(request, NULL);
+    WsResetMessage(reply, NULL);
+    *body = NULL;
+    *index = ~0u;
+    hr = WsSendMessage(channel, request, &request_description, WS_WRITE_REQUIRED_VALUE, &request_body,
+                       sizeof(request_body), NULL, NULL);
+    if (hr != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsSendMessage(position %lld)", who, position);
+        e2e_fail(what, hr, hr == E_NOTIMPL ? 2 : ROW_NONE);
+        return hr;
+    }
+    hr = WsReceiveMessage(channel, reply, reply_descriptions, ARRAYSIZE(reply_descriptions),
+                          WS_RECEIVE_REQUIRED_MESSAGE, WS_READ_REQUIRED_POINTER, message_heap(reply), body,
+                          sizeof(*body), index, NULL, NULL);
+    if (hr != S_OK)
+    {
+        /* The reply's position and total are 64-bit fields. */
+        snprintf(what, sizeof(what), "%s WsReceiveMessage(position %lld)", who, position);
+        e2e_fail(what, hr, hr == E_NOTIMPL ? 7 : ROW_NONE);
+    }
+    return hr;
+}
+
+static BOOL string_contains(const WS_STRING *string, const WCHAR *part)
+{
+    ULONG i, length = (ULONG)wcslen(part);
+
+    for (i = 0; string->chars && i + length <= string->length; i++)
+        if (!memcmp(string->chars + i, part, length * sizeof(WCHAR))) return TRUE;
+    return FALSE;
+}
+
+static DWORD WINAPI client_thread(void *param)
+{
+    int client = (int)(INT_PTR)param;
+    WS_CHANNEL *channel;
+    WS_MESSAGE *request, *reply;
+    WCHAR copy_path[MAX_PATH * 2];
+    const struct file_chunk *chunk;
+    const struct file_fault *fault;
+    void *body;
+    char who[32], what[160];
+    HANDLE copy = INVALID_HANDLE_VALUE;
+    INT64 total, position;
+    ULONG index;
+    BYTE *content = NULL;
+    DWORD read = 0;
+    HRESULT hr;
+
+    snprintf(who, sizeof(who), "client %d", client);
+    if (open_client(&channel, &request, &reply, who) != S_OK) goto done;
+
+    /* The size first (position -1), then the chunks, each written to the copy. */
+    if (call(channel, request, reply, L"data.bin", -1, &body, &index, who) != S_OK) goto done;
+    chunk = body;
+    if (index != 0 || chunk->position != -1 || chunk->total != FILE_SIZE)
+    {
+        snprintf(what, sizeof(what), "%s: size reply %lu, position %lld, total %lld (expected %d)", who,
+                 (unsigned long)index, index ? 0 : chunk->position, index ? 0 : chunk->total, FILE_SIZE);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        goto done;
+    }
+    total = chunk->total;
+    swprintf(copy_path, ARRAYSIZE(copy_path), L"%ls\\copy%d.bin", directory, client);
+    copy = CreateFileW(copy_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (copy == INVALID_HANDLE_VALUE)
+    {
+        e2e_fail("creating the copy", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+        goto done;
+    }
+    for (position = 0; position < total; position += chunk->data.length)
+    {
+        DWORD written = 0;
+
+        if (call(channel, request, reply, L"data.bin", position, &body, &index, who) != S_OK) goto done;
+        chunk = body;
+        if (index != 0 || chunk->position != position || chunk->total != total || !chunk->data.length ||
+            chunk->data.length > CHUNK)
+        {
+            snprintf(what, sizeof(what), "%s: chunk reply %lu at %lld: position %lld, total %lld, %lu bytes",
+                     who, (unsigned long)index, position, index ? 0 : chunk->position, index ? 0 : chunk->total,
+                     index ? 0ul : (unsigned long)chunk->data.length);
+            e2e_fail(what, E_FAIL, ROW_NONE);
+            goto done;
+        }
+        if (!WriteFile(copy, chunk->data.bytes, chunk->data.length, &written, NULL) ||
+            written != chunk->data.length)
+        {
+            e2e_fail("writing the copy", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+            goto done;
+        }
+    }
+
+    /* The copy, read back, byte for byte. */
+    content = malloc(FILE_SIZE + 1);
+    SetFilePointer(copy, 0, NULL, FILE_BEGIN);
+    if (!content || !ReadFile(copy, content, FILE_SIZE + 1, &read, NULL) || read != FILE_SIZE ||
+        memcmp(content, original, FILE_SIZE))
+    {
+        DWORD i = 0;
+        if (content) while (i < read && i < FILE_SIZE && content[i] == original[i]) i++;
+        snprintf(what, sizeof(what), "%s: the copy differs from the original (%lu bytes, first difference at %lu)",
+                 who, (unsigned long)read, (unsigned long)i);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        goto done;
+    }
+    printf("%s: copied %d bytes in %d-byte chunks, identical\n", who, FILE_SIZE, CHUNK);
+
+    /* A missing file: a fault, not a hang. */
+    if (client == 0)
+    {
+        if ((hr = call(channel, request, reply, L"missing.bin", -1, &body, &index, who)) != S_OK) goto done;
+        fault = body;
+        if (index != 1 || !fault->code.length || !string_contains(&fault->reason, L"missing.bin"))
+        {
+            snprintf(what, sizeof(what), "%s: missing file: reply %lu (expected 1, the fault), code of %lu bytes, "
+                     "reason of %lu characters", who, (unsigned long)index,
+                     index == 1 ? (unsigned long)fault->code.length : 0ul,
+                     index == 1 ? (unsigned long)fault->reason.length : 0ul);
+            e2e_fail(what, E_FAIL, ROW_NONE);
+            goto done;
+        }
+        printf("%s: missing file: fault %.*s, \"%.*ls\"\n", who, (int)fault->code.length,
+               (const char *)fault->code.bytes, (int)fault->reason.length, fault->reason.chars);
+    }
+
+done:
+    free(content);
+    if (copy != INVALID_HANDLE_VALUE) CloseHandle(copy);
+    close_client(channel, request, reply, who);
+    return 0;
+}
+
+/* Wakes a series waiting in accept: one session opened and closed at once. */
+static void wake_series(void)
+{
+    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
+    WS_CHANNEL *channel = NULL;
+
+    if (WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel, NULL) != S_OK)
+        return;
+    if (WsOpenChannel(channel, &address, NULL, NULL) == S_OK) WsCloseChannel(channel, NULL, NULL);
+    WsFreeChannel(channel);
+}
+
+static BOOL make_served_file(void)
+{
+    WCHAR path[MAX_PATH * 2];
+    DWORD i, seed = 0x12345678, written = 0;
+    HANDLE file;
+    BOOL ok;
+
+    GetTempPathW(MAX_PATH, path);
+    swprintf(directory, ARRAYSIZE(directory), L"%lswsasync-e2e-files-%lu", path, GetCurrentProcessId());
+    if (!CreateDirectoryW(directory, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) return FALSE;
+    if (!(original = malloc(FILE_SIZE))) return FALSE;
+    for (i = 0; i < FILE_SIZE; i++)
+    {
+        seed = seed * 1103515245 + 12345;
+        original[i] = (BYTE)(seed >> 16);
+    }
+    swprintf(path, ARRAYSIZE(path), L"%ls\\data.bin", directory);
+    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = WriteFile(file, original, FILE_SIZE, &written, NULL) && written == FILE_SIZE;
+    CloseHandle(file);
+    return ok;
+}
+
+static void remove_served_files(void)
+{
+    WCHAR path[MAX_PATH * 2];
+    int i;
+
+    swprintf(path, ARRAYSIZE(path), L"%ls\\data.bin", directory);
+    DeleteFileW(path);
+    for (i = 0; i < CLIENTS; i++)
+    {
+        swprintf(path, ARRAYSIZE(path), L"%ls\\copy%d.bin", directory, i);
+        DeleteFileW(path);
+    }
+    RemoveDirectoryW(directory);
+}
+
+int main(void)
+{
+    HANDLE clients[CLIENTS], thread;
+    LONG requests = 0, faults = 0;
+    HRESULT hr;
+    int i;
+
+    e2e_init(150);
+    series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!make_served_file())
+    {
+        e2e_fail("creating the served file", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+        return 1;
+    }
+
+    e2e_phase_set("service set-up", ROW_NONE);
+    if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener,
+                               NULL)) != S_OK)
+    {
+        e2e_fail("WsCreateListener", hr, ROW_NONE);
+        return 1;
+    }
+    if ((hr = e2e_open_listener(listener, url_chars, ARRAYSIZE(url_chars), &url)) != S_OK)
+    {
+        e2e_fail("WsOpenListener", hr, ROW_NONE);
+        return 1;
+    }
+    printf("service: listening on %ls with %d channels\n", url_chars, SERIES);
+    for (i = 0; i < SERIES; i++)
+    {
+        struct series *s = &series[i];
+
+        s->index = i;
+        if ((hr = WsCreateChannelForListener(listener, channel_properties, ARRAYSIZE(channel_properties),
+                                             &s->channel, NULL)) != S_OK)
+        {
+            e2e_fail("WsCreateChannelForListener", hr, ROW_NONE);
+            return 1;
+        }
+        if (create_message(s->channel, &s->request, "service") != S_OK ||
+            create_message(s->channel, &s->reply, "service") != S_OK)
+            return 1;
+        if ((hr = WsCreateError(NULL, 0, &s->error)) != S_OK || !(s->buffer = malloc(CHUNK)))
+        {
+            e2e_fail("service set-up", hr, ROW_NONE);
+            return 1;
+        }
+    }
+
+    for (i = 0; i < SERIES; i++)
+    {
+        thread = CreateThread(NULL, 0, series_thread, &series[i], 0, NULL);
+        if (thread) CloseHandle(thread);
+    }
+    Sleep(200);  /* the series reach their accepts */
+
+    e2e_phase_set("clients copying", ROW_NONE);
+    for (i = 0; i < CLIENTS; i++) clients[i] = CreateThread(NULL, 0, client_thread, (void *)(INT_PTR)i, 0, NULL);
+    if ((i = e2e_wait_threads(CLIENTS, clients, 100000, "the clients"))) return i;
+
+    /* The stop: every series still accepting is woken once, closes that session and ends. */
+    e2e_phase_set("service stopping", ROW_NONE);
+    InterlockedExchange(&stopping, 1);
+    for (i = 0; i < SERIES && series_left; i++) wake_series();
+    if (WaitForSingleObject(series_event, 30000) != WAIT_OBJECT_0)
+        return e2e_hung("the service's series did not all end within 30 s of the stop");
+
+    for (i = 0; i < SERIES; i++)
+    {
+        requests += series[i].requests;
+        faults += series[i].faults;
+        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, ROW_NONE);
+    }
+    printf("service: %ld requests answered, %ld faults sent\n", requests, faults);
+    if (faults != 1 && !e2e_failures) e2e_fail("service: faults sent (expected 1)", faults, ROW_NONE);
+
+    for (i = 0; i < SERIES; i++)
+    {
+        WsFreeMessage(series[i].request);
+        WsFreeMessage(series[i].reply);
+        WsFreeChannel(series[i].channel);
+        WsFreeError(series[i].error);
+        free(series[i].buffer);
+    }
+    WsCloseListener(listener, NULL, NULL);
+    WsFreeListener(listener);
+    remove_served_files();
+    if (e2e_failures)
+    {
+        printf("fileservice: FAILED (%ld failures)\n", e2e_failures);
+        return 1;
+    }
+    printf("fileservice: passed\n");
+    return 0;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Runs the end-to-end programs of tests/wine/ under Wine against one webservices.dll and checks
+# the outcome expected of that DLL.
+#
+#   run.sh BINDIR DLLDIR MODE
+#
+# BINDIR holds e2e_streaming.exe and e2e_fileservice.exe (one arch); DLLDIR holds the
+# webservices.dll to run them with; MODE says what that DLL is:
+#   patched  Wine's webservices.dll built with the wine/ patch series: every program must pass
+#            (exit 0 and "<name>: passed").
+#   dropin   the project's forwarding drop-in, over Wine's builtin: every program must fail, and
+#            its first failure must be the symptom of the row of docs/WINE.md's table given below,
+#            the first Wine bug that program runs into.
+# Each program runs in a scratch directory of its own beside a copy of the DLL, with
+# WINEDLLOVERRIDES=webservices=n (dropin: n,b, so the drop-in reaches Wine's builtin). The
+# Wine loader is $WINE if set, else picked by the programs' arch; the prefix is $WINEPREFIX if
+# set, else one made under the scratch directory. 32-bit programs on a machine that cannot run
+# them (ci/can-run-x86.sh) are skipped: exit code 77. Exit code 0 when every program behaved as
+# expected, 1 otherwise. Each program has its own watchdog; `timeout` backs it up.
+set -u
+bindir=${1:?usage: run.sh BINDIR DLLDIR patched|dropin}
+dlldir=${2:?usage: run.sh BINDIR DLLDIR patched|dropin}
+mode=${3:?usage: run.sh BINDIR DLLDIR patched|dropin}
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The first failure of each program with the drop-in over Wine 8.0's builtin, as a row number.
+declare -A dropin_row=([streaming]=2 [fileservice]=8)
+
+case $mode in
+    patched) overrides=webservices=n ;;
+    dropin) overrides=webservices=n,b ;;
+    *) echo "run.sh: unknown mode '$mode' (patched or dropin)" >&2; exit 1 ;;
+esac
+[ -f "$dlldir/webservices.dll" ] || { echo "run.sh: no webservices.dll in $dlldir" >&2; exit 1; }
+
+# PE32+ (magic 0x20b) is 64-bit, PE32 (0x10b) 32-bit.
+pe_magic() {
+    local offset
+    offset=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
+    od -An -tx2 -j$((offset + 24)) -N2 "$1" | tr -d ' '
+}
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/wsasync-e2e.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export WINEPREFIX=${WINEPREFIX:-$scratch/prefix}
+export WINEDEBUG=${WINEDEBUG:--all}
+
+status=0
+for name in streaming fileservice; do
+    exe=$bindir/e2e_$name.exe
+    [ -f "$exe" ] || { echo "$name: $exe not found"; status=1; continue; }
+    if [ "$(pe_magic "$exe")" = 020b ]; then
+        wine=${WINE:-/usr/lib/wine/wine64}
+    else
+        wine=${WINE:-/usr/lib/wine/wine}
+        if ! "$here/../../ci/can-run-x86.sh"; then
+            echo "$name: skipped, 32-bit programs cannot run here"
+            [ $status = 0 ] && status=77
+            continue
+        fi
+    fi
+    dir=$scratch/$name
+    mkdir -p "$dir"
+    cp "$exe" "$dlldir/webservices.dll" "$dir/"
+    out=$(cd "$dir" && WINEDLLOVERRIDES=$overrides timeout 300 "$wine" "./e2e_$name.exe" 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed "s/^/  $name: /"
+    if [ $mode = patched ]; then
+        if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "^$name: passed"; then
+            echo "$name ($mode): passed"
+        else
+            echo "$name ($mode): FAILED, exit code $rc"
+            status=1
+        fi
+    else
+        first=$(printf '%s\n' "$out" | grep -m1 '^FAILED')
+        row=$(printf '%s\n' "$first" | sed -n 's/.*: row \([0-9]*\) (.*/\1/p')
+        if [ $rc != 0 ] && [ "$row" = "${dropin_row[$name]}" ]; then
+            echo "$name ($mode): failed as expected, at row $row: $first"
+        else
+            echo "$name ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected row ${dropin_row[$name]})"
+            status=1
+        fi
+    fi
+done
+exit $status
