@@ -18,7 +18,7 @@
 # src/engine.c unchanged; both trees build for both arches; Wine's tests of the pristine tree
 # give the same counts against the patched DLL as against the pristine one, with 0 failures;
 # the patched tree's tests pass against the patched DLL; run against the pristine DLL they fail
-# exactly where wine/pristine-failures.txt says; tests/wine/*.c programs pass; the conformance
+# exactly where wine/pristine-failures.txt says; the end-to-end programs of tests/wine/ pass; the conformance
 # suite passes against the patched DLL. Exits non-zero if any check failed or could not run.
 set -u
 origin=$PWD
@@ -196,15 +196,18 @@ if [ "${run_phase:-0}" = 1 ]; then
         fi
     done
 
-    # 4. Extra programs against the patched DLL: tests/wine/*.c (built in the build phase).
-    for exe in "$b/run-patched/extra-"*.exe; do
-        [ -e "$exe" ] || continue
-        name=$(basename "$exe" .exe); name=${name#extra-}
-        run_wine "$arch" "$b/run-patched" "$b/logs/extra-$name.log" "$(basename "$exe")"
+    # 4. The end-to-end programs of tests/wine/ (built with the project) against the patched DLL.
+    if [ -n "$build_dir" ]; then
+        log=$b/logs/e2e.log
+        WINEPREFIX=$out/prefix bash "$root/tests/wine/run.sh" "$build_dir/bin" "$b/patched" patched >"$log" 2>&1
         rc=$?
-        if [ "$rc" = 0 ]; then record pass "$arch: tests/wine/$name.c" "exit 0"
-        else record FAIL "$arch: tests/wine/$name.c" "exit $rc (log $b/logs/extra-$name.log)"; fi
-    done
+        summary=$(grep -aE '^(streaming|fileservice) \(patched\)' "$log" | tr '\n' ' ')
+        case $rc in
+        0) record pass "$arch: tests/wine end-to-end programs, patched DLL" "$summary" ;;
+        77) record NOT-RUN "$arch: tests/wine end-to-end programs" "$(grep -am1 skipped "$log")" ;;
+        *) record FAIL "$arch: tests/wine end-to-end programs, patched DLL" "exit $rc: $summary(log $log)" ;;
+        esac
+    fi
 
     # 5. This project's conformance suite against the patched DLL, loaded as webservices.dll.
     if [ -n "$build_dir" ] && [ -d "$b/run-conformance" ]; then
@@ -434,19 +437,6 @@ for arch in x64 x86; do
     rundir "$b/run-patched-dll" "$b/patched/webservices.dll" "$b/pristine/webservices_test.exe"
     rundir "$b/run-patched" "$b/patched/webservices.dll" "$b/patched/webservices_test.exe"
     rundir "$b/run-pristine-dll" "$b/pristine/webservices.dll" "$b/patched/webservices_test.exe"
-
-    # Extra programs (tests/wine/*.c): built like Wine's tests against the patched tree.
-    for f in "$root"/tests/wine/*.c; do
-        [ -e "$f" ] || continue
-        triple=x86_64-w64-mingw32 libs=
-        [ "$arch" = x86 ] && { triple=i686-w64-mingw32; libs="-L$x86lib"; }
-        name=$(basename "$f" .c)
-        if ! winegcc -b $triple -mconsole -O2 -L"$b/patched" $libs -I"$out/src/patched/include" "$f" \
-                -o "$b/run-patched/extra-$name.exe" -lwebservices -loleaut32 -lole32 \
-                -luser32 -lrpcrt4 -lws2_32 -ladvapi32 >"$b/logs/extra-$name-build.log" 2>&1; then
-            record FAIL "$arch: tests/wine/$name.c" "does not build (log $b/logs/extra-$name-build.log)"
-        fi
-    done
 
     # The project's suite, beside the patched DLL.
     pbuild=

@@ -14,15 +14,16 @@
 #            the first Wine bug that program runs into.
 # Each program runs in a scratch directory of its own beside a copy of the DLL, with
 # WINEDLLOVERRIDES=webservices=n (dropin: n,b, so the drop-in reaches Wine's builtin). The
-# Wine loader is $WINE if set, else picked by the programs' arch; the prefix is $WINEPREFIX if
-# set, else one made under the scratch directory. 32-bit programs on a machine that cannot run
-# them (ci/can-run-x86.sh) are skipped: exit code 77. Exit code 0 when every program behaved as
+# Wine loader is $WINE if set, else ci/wine.sh's for the programs' arch; the prefix is $WINEPREFIX
+# if set, else one made under the scratch directory. Programs of an arch this machine cannot run
+# (ci/wine.sh's rule) are skipped: exit code 77. Exit code 0 when every program behaved as
 # expected, 1 otherwise. Each program has its own watchdog; `timeout` backs it up.
 set -u
 bindir=${1:?usage: run.sh BINDIR DLLDIR patched|dropin}
 dlldir=${2:?usage: run.sh BINDIR DLLDIR patched|dropin}
 mode=${3:?usage: run.sh BINDIR DLLDIR patched|dropin}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../ci/wine.sh"
 
 # The first failure of each program with the drop-in over Wine 8.0's builtin, as a row number.
 declare -A dropin_row=([streaming]=2 [fileservice]=8)
@@ -50,16 +51,14 @@ status=0
 for name in streaming fileservice; do
     exe=$bindir/e2e_$name.exe
     [ -f "$exe" ] || { echo "$name: $exe not found"; status=1; continue; }
-    if [ "$(pe_magic "$exe")" = 020b ]; then
-        wine=${WINE:-/usr/lib/wine/wine64}
-    else
-        wine=${WINE:-/usr/lib/wine/wine}
-        if ! "$here/../../ci/can-run-x86.sh"; then
-            echo "$name: skipped, 32-bit programs cannot run here"
-            [ $status = 0 ] && status=77
-            continue
-        fi
+    arch=x86
+    [ "$(pe_magic "$exe")" = 020b ] && arch=x64
+    if ! why=$(wine_can_run $arch 2>&1); then
+        echo "$name: skipped: $why"
+        [ $status = 0 ] && status=77
+        continue
     fi
+    wine=${WINE:-$(wine_loader $arch)}
     dir=$scratch/$name
     mkdir -p "$dir"
     cp "$exe" "$dlldir/webservices.dll" "$dir/"
