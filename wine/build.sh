@@ -171,6 +171,7 @@ if [ "${run_phase:-0}" = 1 ]; then
         seen=$(failed_functions "$log" "$src")
         missing=$(comm -23 <(lines "$expected" | grep -vx '\*') <(lines "$seen") | tr '\n' ' ')
         extra=$(comm -13 <(lines "$expected") <(lines "$seen") | tr '\n' ' ')
+        in_list=$(printf '%s\n' "$seen" | paste -sd' ')
         if [ -z "$(summary_counts "$log")" ] || grep -aq 'unimplemented function' "$log"; then
             # The program did not finish: it aborted (an unimplemented stub) or crashed. What
             # failed before that must still be what the manifest lists.
@@ -179,18 +180,18 @@ if [ "${run_phase:-0}" = 1 ]; then
             elif [ -n "$missing" ] || [ -n "$extra" ]; then
                 record FAIL "$arch: patched $t tests, pristine DLL" "aborted as listed, but listed and passed: ${missing:-none}; failed unlisted: ${extra:-none} (log $log)"
             else
-                record pass "$arch: patched $t tests, pristine DLL" "fails as listed${seen:+ in: ${seen//$'\n'/ }}, then $(grep -aom1 'unimplemented function [A-Za-z0-9_.]*' "$log" || echo "exit $rc, no summary")"
+                record pass "$arch: patched $t tests, pristine DLL" "fails as listed${in_list:+ in: $in_list}, then $(grep -aom1 'unimplemented function [A-Za-z0-9_.]*' "$log" || echo "exit $rc, no summary")"
             fi
             continue
         fi
         if printf '%s\n' "$expected" | grep -qx '\*'; then
             if [ "$rc" != 0 ]; then
-                record pass "$arch: patched $t tests, pristine DLL" "fails as listed (exit $rc; in: ${seen//$'\n'/ })"
+                record pass "$arch: patched $t tests, pristine DLL" "fails as listed (exit $rc; in: $in_list)"
             else
                 record FAIL "$arch: patched $t tests, pristine DLL" "expected the program to fail, it passed (log $log)"
             fi
         elif [ -z "$missing" ] && [ -z "$extra" ]; then
-            record pass "$arch: patched $t tests, pristine DLL" "${seen:+fails as listed in: ${seen//$'\n'/ }}${seen:-passes, none listed}"
+            record pass "$arch: patched $t tests, pristine DLL" "$( [ -n "$in_list" ] && echo "fails as listed in: $in_list" || echo "passes, none listed")"
         else
             record FAIL "$arch: patched $t tests, pristine DLL" "listed but passed: ${missing:-none}; failed unlisted: ${extra:-none} (log $log)"
         fi
