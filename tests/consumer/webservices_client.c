@@ -9,25 +9,11 @@
  * Prints one line per failed check and a summary; exits 0 only if every check passed.
  */
 #include <windows.h>
-#include <stdio.h>
 #include <string.h>
 #include <webservices.h>
 #include <wsasync.h>
 
-#define STEPS 3
-
-static int checks, failures;
-
-#define check(condition, ...)                                       \
-    do {                                                            \
-        checks++;                                                   \
-        if (!(condition))                                           \
-        {                                                           \
-            failures++;                                             \
-            printf("webservices_client.c:%d: failed: ", __LINE__);  \
-            printf(__VA_ARGS__);                                    \
-        }                                                           \
-    } while (0)
+#include "series.h"
 
 /* The directory part of a module's path, in place. */
 static void strip_file_name(WCHAR *path)
@@ -85,109 +71,11 @@ static void test_forwarded_calls(void)
     WsFreeError(error);
 }
 
-struct counted_series
-{
-    LONG steps;
-    HANDLE done;            /* asynchronous mode: set by the final callback */
-    LONG final_calls;
-    HRESULT final_hr;
-};
-
-/* Adds one to the result it receives, STEPS times: the series ends with hr == STEPS only if
- * every result was passed on. */
-static HRESULT CALLBACK count_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
-                                   WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
-                                   WS_ERROR *error)
-{
-    struct counted_series *series = state;
-
-    (void)model; (void)context; (void)error;
-    if (++series->steps < STEPS) next->function = count_step;
-    return hr + 1;
-}
-
-/* An operation of our own: a thread that completes the step's context with hr + 1. */
-struct completion
-{
-    WS_ASYNC_CONTEXT context;
-    HRESULT hr;
-};
-
-static struct completion completions[STEPS];
-
-static DWORD WINAPI complete_later(void *param)
-{
-    struct completion *completion = param;
-
-    completion->context.callback(completion->hr, WS_LONG_CALLBACK, completion->context.callbackState);
-    return 0;
-}
-
-static HRESULT CALLBACK async_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
-                                   WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
-                                   WS_ERROR *error)
-{
-    struct counted_series *series = state;
-    struct completion *completion = &completions[series->steps];
-    HANDLE thread;
-
-    (void)model; (void)error;
-    check(context != NULL, "an asynchronous step got no context\n");
-    if (!context) return E_FAIL;
-    if (++series->steps < STEPS) next->function = async_step;
-    completion->context = *context;
-    completion->hr = hr + 1;
-    thread = CreateThread(NULL, 0, complete_later, completion, 0, NULL);
-    check(thread != NULL, "CreateThread failed: %lu\n", GetLastError());
-    if (!thread) return E_FAIL;
-    CloseHandle(thread);
-    return WS_S_ASYNC;
-}
-
-static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
-{
-    struct counted_series *series = state;
-
-    (void)model;
-    series->final_hr = hr;
-    InterlockedIncrement(&series->final_calls);
-    SetEvent(series->done);
-}
-
-static void test_async_execute(void)
-{
-    struct counted_series series = { 0 };
-    WS_ASYNC_CONTEXT context = { series_done, &series };
-    WS_ASYNC_STATE state;
-    DWORD wait;
-    HRESULT hr;
-
-    hr = WsAsyncExecute(&state, count_step, WS_SHORT_CALLBACK, &series, NULL, NULL);
-    check(hr == STEPS, "WsAsyncExecute, synchronous: expected hr %d, got 0x%08lx\n", STEPS,
-          (unsigned long)hr);
-    check(series.steps == STEPS, "WsAsyncExecute, synchronous: expected %d steps, got %ld\n", STEPS,
-          series.steps);
-
-    memset(&series, 0, sizeof(series));
-    series.done = CreateEventW(NULL, TRUE, FALSE, NULL);
-    hr = WsAsyncExecute(&state, async_step, WS_SHORT_CALLBACK, &series, &context, NULL);
-    check(hr == WS_S_ASYNC, "WsAsyncExecute, asynchronous: expected WS_S_ASYNC, got 0x%08lx\n",
-          (unsigned long)hr);
-    wait = WaitForSingleObject(series.done, 10000);
-    check(wait == WAIT_OBJECT_0, "WsAsyncExecute, asynchronous: no callback within 10 s (%lu)\n", wait);
-    Sleep(50);  /* a second, wrong call of the callback would come about now */
-    check(series.final_calls == 1, "WsAsyncExecute, asynchronous: expected 1 callback, got %ld\n",
-          series.final_calls);
-    check(series.final_hr == STEPS, "WsAsyncExecute, asynchronous: expected hr %d, got 0x%08lx\n",
-          STEPS, (unsigned long)series.final_hr);
-    CloseHandle(series.done);
-}
-
 int main(void)
 {
     test_loaded_from_beside_the_program();
     test_forwarded_calls();
-    test_async_execute();
+    test_series();
     printf("webservices_client (%d-bit): %d checks, %d failed\n", (int)sizeof(void *) * 8, checks,
            failures);
     return failures ? 1 : 0;
