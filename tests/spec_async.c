@@ -253,7 +253,8 @@ TEST(spec_3_8_caller_context_overwritten_after_return)
 
 struct early
 {
-    WS_ASYNC_CONTEXT context;
+    WS_ASYNC_CONTEXT context;  /* the engine's, copied by the step */
+    HRESULT hr;                /* what the operation completes with */
     HANDLE delivered;
 };
 
@@ -261,7 +262,7 @@ static DWORD WINAPI complete_now(void *param)
 {
     struct early *early = param;
 
-    early->context.callback(E_PENDING, WS_LONG_CALLBACK, early->context.callbackState);
+    early->context.callback(early->hr, WS_LONG_CALLBACK, early->context.callbackState);
     SetEvent(early->delivered);
     return 0;
 }
@@ -276,6 +277,7 @@ static HRESULT CALLBACK early_step(HRESULT hr, WS_CALLBACK_MODEL model, void *st
     (void)hr; (void)model; (void)error; (void)next;
     early->context = *context;
     thread = CreateThread(NULL, 0, complete_now, early, 0, NULL);
+    if (!thread) return HRESULT_FROM_WIN32(GetLastError());
     /* The whole series, the caller's callback included, ends before this step returns. */
     WaitForSingleObject(early->delivered, INFINITE);
     CloseHandle(thread);
@@ -291,6 +293,7 @@ TEST(spec_3_6_completion_before_step_returns)
     HRESULT hr;
 
     caller_init(&caller);
+    early.hr = E_PENDING;
     early.delivered = CreateEventW(NULL, TRUE, FALSE, NULL);
     hr = WsAsyncExecute(&state, early_step, WS_SHORT_CALLBACK, &early, &context, NULL);
     ok(hr == WS_S_ASYNC, "expected WS_S_ASYNC, got %#lx\n", hr);
@@ -565,37 +568,11 @@ TEST(spec_3_4_state_and_error_reach_every_step)
 struct released
 {
     WS_ASYNC_STATE *state;
-    WS_ASYNC_CONTEXT step_context;  /* the engine's, copied by the step */
-    HANDLE delivered;
+    struct early step;  /* completes the series from another thread before returning */
     LONG callbacks;
     HRESULT hr;
     BOOL decommitted;
 };
-
-static DWORD WINAPI complete_and_wait(void *param)
-{
-    struct released *released = param;
-
-    released->step_context.callback(S_FALSE, WS_LONG_CALLBACK, released->step_context.callbackState);
-    SetEvent(released->delivered);
-    return 0;
-}
-
-static HRESULT CALLBACK released_step(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
-                                      WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
-                                      WS_ERROR *error)
-{
-    struct released *released = state;
-    HANDLE thread;
-
-    (void)hr; (void)model; (void)next; (void)error;
-    released->step_context = *context;
-    thread = CreateThread(NULL, 0, complete_and_wait, released, 0, NULL);
-    if (!thread) return HRESULT_FROM_WIN32(GetLastError());
-    WaitForSingleObject(released->delivered, INFINITE);
-    CloseHandle(thread);
-    return WS_S_ASYNC;
-}
 
 static void CALLBACK release_state(HRESULT hr, WS_CALLBACK_MODEL model, void *param)
 {
@@ -614,17 +591,18 @@ TEST(spec_4_2_state_untouched_once_the_series_has_ended)
     HRESULT hr;
 
     released.state = VirtualAlloc(NULL, sizeof(*released.state), MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-    released.delivered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    released.step.hr = S_FALSE;
+    released.step.delivered = CreateEventW(NULL, TRUE, FALSE, NULL);
     ok(released.state != NULL, "VirtualAlloc failed: %lu\n", GetLastError());
     if (!released.state) return;
-    hr = WsAsyncExecute(released.state, released_step, WS_SHORT_CALLBACK, &released, &context, NULL);
+    hr = WsAsyncExecute(released.state, early_step, WS_SHORT_CALLBACK, &released.step, &context, NULL);
     ok(hr == WS_S_ASYNC, "expected WS_S_ASYNC, got %#lx\n", hr);
     ok(released.callbacks == 1, "expected the callback before WsAsyncExecute returned, got %ld calls\n",
        released.callbacks);
     ok(released.hr == S_FALSE, "expected final hr S_FALSE, got %#lx\n", released.hr);
     ok(released.decommitted, "expected the callback to decommit the state's page\n");
     VirtualFree(released.state, 0, MEM_RELEASE);
-    CloseHandle(released.delivered);
+    CloseHandle(released.step.delivered);
 }
 
 /* ---- §4.5: series on distinct states from many threads at once */
