@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The project's test command: on a fresh Debian 12 machine (as root) it installs what is
 # missing (ci/install-deps.sh, once), then configures, builds and runs the conformance suite
-# under Wine for x64 and x86 with MinGW-w64 gcc, then for both with clang (Debian's clang
+# under Wine for x64 and x86 with MinGW-w64 gcc, builds and tests the Wine patch series against
+# the x64 build (wine/build.sh --ci), then the suite for both arches with clang (Debian's clang
 # targeting *-w64-mingw32 with the lld linker: a second compiler keeps the code free of one
 # compiler's habits), and the engine's host build under the sanitizers and the fuzzer
 # (ci/host.sh). Prints CTest's summary for each build; exits non-zero if anything failed.
