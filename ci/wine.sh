@@ -57,7 +57,9 @@ wine_can_run() {
     fi
     if ! out=$(timeout 60 "$loader" --version 2>&1); then
         if [ "$1" = x86 ]; then
-            echo "the kernel does not run 32-bit programs (32-bit Wine, $loader, cannot start: ${out:-timed out})" >&2
+            # The kernel refuses the i386 loader with ENOEXEC, and the shell that timeout falls
+            # back to then reads the binary as a script: its "Syntax error" would only mislead.
+            echo "the kernel does not run 32-bit programs (32-bit Wine, $loader, cannot start: $( [ -n "$out" ] && echo "exec format error" || echo "timed out"))" >&2
         else
             echo "Wine's loader $loader cannot start: ${out:-timed out}" >&2
         fi
