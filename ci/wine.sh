@@ -59,7 +59,7 @@ wine_can_run() {
         if [ "$1" = x86 ]; then
             # The kernel refuses the i386 loader with ENOEXEC, and the shell that timeout falls
             # back to then reads the binary as a script: its "Syntax error" would only mislead.
-            echo "the kernel does not run 32-bit programs (32-bit Wine, $loader, cannot start: $( [ -n "$out" ] && echo "exec format error" || echo "timed out"))" >&2
+            echo "the kernel does not run 32-bit programs (32-bit Wine, $loader, cannot start: $(case $out in "") echo "timed out" ;; *"Syntax error"*|*"Exec format error"*) echo "exec format error" ;; *) echo "$out" ;; esac))" >&2
         else
             echo "Wine's loader $loader cannot start: ${out:-timed out}" >&2
         fi
