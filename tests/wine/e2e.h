@@ -40,6 +40,9 @@ static const char *e2e_row_text(int row)
     case 9: return "text encoding over net.tcp";
     case 10: return "a listener serves one WsAcceptChannel at a time";
     case 11: return "WsCreateFaultFromError is a stub";
+    case 12: return "SOAP 1.2 faults cannot be read";
+    case 13: return "a WS_FAULT_TYPE body cannot be written";
+    case 14: return "a received fault is not reported as WS_E_ENDPOINT_FAULT_RECEIVED";
     default: return NULL;
     }
 }

@@ -11,12 +11,12 @@
  * the session (WS_S_END); then close the channel and start over. Every message is created with
  * WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not fit the default message heap. The
  * request and the reply carry 64-bit positions and sizes (an information request has position
- * -1). A request for a file that cannot be opened is answered with a fault made by
- * WsCreateFaultFromError from the service's WS_ERROR.
- *
- * Wine 8.0 cannot write a WS_FAULT_TYPE body (its writer has no such type), so the fault
- * travels as a reply of its own action whose body holds the fault's code and reason, the parts
- * WsCreateFaultFromError produced; the client checks both.
+ * -1). A request for a file that cannot be opened is answered with a SOAP fault: the WS_FAULT
+ * made by WsCreateFaultFromError from the service's WS_ERROR, sent with WsSendReplyMessage as a
+ * WS_FAULT_TYPE body (a SOAP 1.2 Fault element, the envelope version of net.tcp) with the
+ * WS-Addressing 1.0 fault action. The client's WsReceiveMessage returns
+ * WS_E_ENDPOINT_FAULT_RECEIVED and the fault's code and reason are read back from the client's
+ * WS_ERROR (WS_FAULT_ERROR_PROPERTY_FAULT).
  *
  * CLIENTS client threads (synchronous calls) each ask for the file's size, copy it in CHUNK-byte
  * chunks to a file of their own and compare the copy byte for byte with the original; one of
@@ -56,26 +56,21 @@ struct file_chunk
     WS_BYTES data;
 };
 
-struct file_fault
-{
-    WS_XML_STRING code;
-    WS_STRING reason;
-};
-
 static WS_XML_STRING ns = { 21, (BYTE *)"urn:wsasync-e2e:files", NULL, 0 };
 static WS_XML_STRING request_name = { 7, (BYTE *)"request", NULL, 0 };
 static WS_XML_STRING chunk_name = { 5, (BYTE *)"chunk", NULL, 0 };
-static WS_XML_STRING fault_name = { 5, (BYTE *)"fault", NULL, 0 };
 static WS_XML_STRING name_name = { 4, (BYTE *)"name", NULL, 0 };
 static WS_XML_STRING position_name = { 8, (BYTE *)"position", NULL, 0 };
 static WS_XML_STRING size_name = { 4, (BYTE *)"size", NULL, 0 };
 static WS_XML_STRING total_name = { 5, (BYTE *)"total", NULL, 0 };
 static WS_XML_STRING data_name = { 4, (BYTE *)"data", NULL, 0 };
-static WS_XML_STRING code_name = { 4, (BYTE *)"code", NULL, 0 };
-static WS_XML_STRING reason_name = { 6, (BYTE *)"reason", NULL, 0 };
 static WS_XML_STRING request_action = { 25, (BYTE *)"urn:wsasync-e2e:files/get", NULL, 0 };
 static WS_XML_STRING chunk_action = { 27, (BYTE *)"urn:wsasync-e2e:files/chunk", NULL, 0 };
-static WS_XML_STRING fault_action = { 27, (BYTE *)"urn:wsasync-e2e:files/fault", NULL, 0 };
+/* A fault is a SOAP 1.2 Fault element (net.tcp's default envelope version) with the fault action
+ * of WS-Addressing 1.0 (its default addressing version). */
+static WS_XML_STRING fault_name = { 5, (BYTE *)"Fault", NULL, 0 };
+static WS_XML_STRING soap12_ns = { 39, (BYTE *)"http://www.w3.org/2003/05/soap-envelope", NULL, 0 };
+static WS_XML_STRING fault_action = { 47, (BYTE *)"http://www.w3.org/2005/08/addressing/soap/fault", NULL, 0 };
 
 #define FIELD(field_name, type, struct_type, member) \
     { WS_ELEMENT_FIELD_MAPPING, &field_name, &ns, type, NULL, FIELD_OFFSET(struct_type, member), 0, NULL, 0, \
@@ -99,18 +94,13 @@ static WS_STRUCT_DESCRIPTION chunk_struct = { sizeof(struct file_chunk), TYPE_AL
                                               NULL, NULL, 0, 0 };
 static WS_ELEMENT_DESCRIPTION chunk_element = { &chunk_name, &ns, WS_STRUCT_TYPE, &chunk_struct };
 
-static WS_FIELD_DESCRIPTION fault_code_field = FIELD(code_name, WS_XML_STRING_TYPE, struct file_fault, code);
-static WS_FIELD_DESCRIPTION fault_reason_field = FIELD(reason_name, WS_STRING_TYPE, struct file_fault, reason);
-static WS_FIELD_DESCRIPTION *fault_fields[] = { &fault_code_field, &fault_reason_field };
-static WS_STRUCT_DESCRIPTION fault_struct = { sizeof(struct file_fault), TYPE_ALIGNMENT(struct file_fault),
-                                              fault_fields, ARRAYSIZE(fault_fields), &fault_name, &ns,
-                                              NULL, NULL, 0, 0 };
-static WS_ELEMENT_DESCRIPTION fault_element = { &fault_name, &ns, WS_STRUCT_TYPE, &fault_struct };
+/* No type description: the message writes the fault in its own envelope version. */
+static WS_ELEMENT_DESCRIPTION fault_element = { &fault_name, &soap12_ns, WS_FAULT_TYPE, NULL };
 
 static WS_MESSAGE_DESCRIPTION request_description = { &request_action, &request_element };
 static WS_MESSAGE_DESCRIPTION chunk_description = { &chunk_action, &chunk_element };
 static WS_MESSAGE_DESCRIPTION fault_description = { &fault_action, &fault_element };
-static const WS_MESSAGE_DESCRIPTION *reply_descriptions[] = { &chunk_description, &fault_description };
+static const WS_MESSAGE_DESCRIPTION *reply_descriptions[] = { &chunk_description };
 
 /* The properties every channel and message of the program is created with. */
 static ULONG max_message = MAX_MESSAGE;
@@ -170,7 +160,7 @@ struct series
     BYTE *buffer;
     BOOL used;            /* the channel has served a session and needs a reset */
     struct file_chunk chunk;
-    struct file_fault fault;
+    WS_FAULT fault;       /* on the request's heap, until the reply is sent */
     LONG requests;
     LONG faults;
     HRESULT result;
@@ -230,13 +220,27 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
     return S_OK;
 }
 
+static HRESULT CALLBACK step_fault_sent(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                        const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+{
+    struct series *s = state;
+
+    (void)model; (void)context; (void)error;
+    if (hr != S_OK)
+    {
+        series_fail(s, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? 13 : ROW_NONE);
+        return hr;
+    }
+    next->function = step_receive;
+    return S_OK;
+}
+
 /* Answers a request for a file that cannot be read: a fault made from the service's error. */
 static HRESULT reply_fault(struct series *s, const WCHAR *name, HRESULT failure, WS_HEAP *heap,
                            WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     WCHAR text[MAX_PATH + 32];
     WS_STRING string;
-    WS_FAULT fault;
     HRESULT hr;
 
     WsResetError(s->error);
@@ -244,21 +248,18 @@ static HRESULT reply_fault(struct series *s, const WCHAR *name, HRESULT failure,
     string.chars = text;
     string.length = (ULONG)wcslen(text);
     WsAddErrorString(s->error, &string);
-    memset(&fault, 0, sizeof(fault));
+    memset(&s->fault, 0, sizeof(s->fault));
     /* Wine 8.0 has it as a stub: the call aborts the process (the crash filter reports it). */
     e2e_phase_set("service creating a fault", 11);
-    hr = WsCreateFaultFromError(s->error, failure, E2E_FULL_FAULT_DISCLOSURE, heap, &fault);
+    hr = WsCreateFaultFromError(s->error, failure, E2E_FULL_FAULT_DISCLOSURE, heap, &s->fault);
     if (hr != S_OK)
     {
         series_fail(s, "WsCreateFaultFromError", hr, ROW_NONE);
         return hr;
     }
-    memset(&s->fault, 0, sizeof(s->fault));
-    if (fault.code) s->fault.code = fault.code->value.localName;
-    if (fault.reasonCount) s->fault.reason = fault.reasons[0].text;
     s->faults++;
-    e2e_phase_set("service replying", ROW_NONE);
-    next->function = step_replied;
+    e2e_phase_set("service sending a fault", ROW_NONE);
+    next->function = step_fault_sent;
     return WsSendReplyMessage(s->channel, s->reply, &fault_description, WS_WRITE_REQUIRED_VALUE, &s->fault,
                               sizeof(s->fault), s->request, context, error);
 }
@@ -491,9 +492,10 @@ static void close_client(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *r
     WsFreeChannel(channel);
 }
 
-/* One request/reply; *index tells which reply arrived (0 chunk, 1 fault), *body its content. */
+/* One request/reply; *index tells which reply arrived (0 chunk), *body its content. With an error
+ * object, a fault is an expected answer: WS_E_ENDPOINT_FAULT_RECEIVED, the fault in the error. */
 static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply, const WCHAR *name, INT64 position,
-                    void **body, ULONG *index, const char *who)
+                    void **body, ULONG *index, WS_ERROR *error, const char *who)
 {
     struct file_request request_body = { (WCHAR *)name, position, CHUNK };
     char what[128];
@@ -513,8 +515,14 @@ static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply,
     }
     hr = WsReceiveMessage(channel, reply, reply_descriptions, ARRAYSIZE(reply_descriptions),
                           WS_RECEIVE_REQUIRED_MESSAGE, WS_READ_REQUIRED_POINTER, message_heap(reply), body,
-                          sizeof(*body), index, NULL, NULL);
-    if (hr != S_OK)
+                          sizeof(*body), index, NULL, error);
+    if (error && hr != S_OK && hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED)
+    {
+        /* The fault was read but not reported (or, row 12, not read). */
+        snprintf(what, sizeof(what), "%s WsReceiveMessage(fault expected)", who);
+        e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? 14 : ROW_NONE);
+    }
+    else if (!error && hr != S_OK)
     {
         /* The reply's position and total are 64-bit fields. */
         snprintf(what, sizeof(what), "%s WsReceiveMessage(position %lld)", who, position);
@@ -539,7 +547,8 @@ static DWORD WINAPI client_thread(void *param)
     WS_MESSAGE *request, *reply;
     WCHAR copy_path[MAX_PATH * 2];
     const struct file_chunk *chunk;
-    const struct file_fault *fault;
+    WS_ERROR *error = NULL;
+    WS_FAULT *fault = NULL;
     void *body;
     char who[32], what[160];
     HANDLE copy = INVALID_HANDLE_VALUE;
@@ -553,7 +562,7 @@ static DWORD WINAPI client_thread(void *param)
     if (open_client(&channel, &request, &reply, who) != S_OK) goto done;
 
     /* The size first (position -1), then the chunks, each written to the copy. */
-    if (call(channel, request, reply, L"data.bin", -1, &body, &index, who) != S_OK) goto done;
+    if (call(channel, request, reply, L"data.bin", -1, &body, &index, NULL, who) != S_OK) goto done;
     chunk = body;
     if (index != 0 || chunk->position != -1 || chunk->total != FILE_SIZE)
     {
@@ -574,7 +583,7 @@ static DWORD WINAPI client_thread(void *param)
     {
         DWORD written = 0;
 
-        if (call(channel, request, reply, L"data.bin", position, &body, &index, who) != S_OK) goto done;
+        if (call(channel, request, reply, L"data.bin", position, &body, &index, NULL, who) != S_OK) goto done;
         chunk = body;
         if (index != 0 || chunk->position != position || chunk->total != total || !chunk->data.length ||
             chunk->data.length > CHUNK)
@@ -608,26 +617,43 @@ static DWORD WINAPI client_thread(void *param)
     }
     printf("%s: copied %d bytes in %d-byte chunks, identical\n", who, FILE_SIZE, CHUNK);
 
-    /* A missing file: a fault, not a hang. */
+    /* A missing file: a SOAP fault, not a reply and not a hang. */
     if (client == 0)
     {
-        if ((hr = call(channel, request, reply, L"missing.bin", -1, &body, &index, who)) != S_OK) goto done;
-        fault = body;
-        if (index != 1 || !fault->code.length || !string_contains(&fault->reason, L"missing.bin"))
+        if ((hr = WsCreateError(NULL, 0, &error)) != S_OK)
         {
-            snprintf(what, sizeof(what), "%s: missing file: reply %lu (expected 1, the fault), code of %lu bytes, "
-                     "reason of %lu characters", who, (unsigned long)index,
-                     index == 1 ? (unsigned long)fault->code.length : 0ul,
-                     index == 1 ? (unsigned long)fault->reason.length : 0ul);
+            e2e_fail("WsCreateError", hr, ROW_NONE);
+            goto done;
+        }
+        hr = call(channel, request, reply, L"missing.bin", -1, &body, &index, error, who);
+        if (hr == S_OK)
+        {
+            snprintf(what, sizeof(what), "%s: missing file: a reply (%lu) instead of a fault", who,
+                     (unsigned long)index);
             e2e_fail(what, E_FAIL, ROW_NONE);
             goto done;
         }
-        printf("%s: missing file: fault %.*s, \"%.*ls\"\n", who, (int)fault->code.length,
-               (const char *)fault->code.bytes, (int)fault->reason.length, fault->reason.chars);
+        if (hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED) goto done;
+        hr = WsGetFaultErrorProperty(error, WS_FAULT_ERROR_PROPERTY_FAULT, &fault, sizeof(fault));
+        if (hr != S_OK || !fault || !fault->code || !fault->code->value.localName.length || !fault->reasonCount ||
+            !string_contains(&fault->reasons[0].text, L"missing.bin"))
+        {
+            snprintf(what, sizeof(what), "%s: missing file: fault %s, code of %lu bytes, %lu reasons, "
+                     "the first without the file name", who, fault ? "received" : "absent",
+                     fault && fault->code ? (unsigned long)fault->code->value.localName.length : 0ul,
+                     fault ? (unsigned long)fault->reasonCount : 0ul);
+            e2e_fail(what, FAILED(hr) ? hr : E_FAIL, ROW_NONE);
+            goto done;
+        }
+        printf("%s: missing file: fault %.*s (%.*s), \"%.*ls\"\n", who, (int)fault->code->value.localName.length,
+               (const char *)fault->code->value.localName.bytes, (int)fault->code->value.ns.length,
+               (const char *)fault->code->value.ns.bytes, (int)fault->reasons[0].text.length,
+               fault->reasons[0].text.chars);
     }
 
 done:
     free(content);
+    if (error) WsFreeError(error);
     if (copy != INVALID_HANDLE_VALUE) CloseHandle(copy);
     close_client(channel, request, reply, who);
     return 0;
