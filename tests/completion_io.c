@@ -286,12 +286,13 @@ struct file_job
 static HRESULT start_chunk_write(void *arg, const WS_ASYNC_CONTEXT *context)
 {
     struct file_job *job = arg;
-    HRESULT hr;
+    ULONGLONG offset = job->offset;
 
-    memset(job->buffer, (int)(job->offset / sizeof(job->buffer)) + 'A', sizeof(job->buffer));
-    hr = AsyncPoolIoWrite(job->io, job->offset, job->buffer, sizeof(job->buffer), &job->bytes, context);
+    /* The job belongs to the write as soon as it starts: its completion may run the next step
+     * on a pool thread before AsyncPoolIoWrite has returned here, so the offset moves first. */
     job->offset += sizeof(job->buffer);
-    return hr;
+    memset(job->buffer, (int)(offset / sizeof(job->buffer)) + 'A', sizeof(job->buffer));
+    return AsyncPoolIoWrite(job->io, offset, job->buffer, sizeof(job->buffer), &job->bytes, context);
 }
 
 static HRESULT start_chunk_read(void *arg, const WS_ASYNC_CONTEXT *context)
