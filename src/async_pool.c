@@ -209,15 +209,12 @@ static DWORD completing_io_slot = TLS_OUT_OF_INDEXES;
 
 BOOL async_pool_attach(void)
 {
-    completing_io_slot = TlsAlloc();
-    return completing_io_slot != TLS_OUT_OF_INDEXES;
+    return thread_slot_alloc(&completing_io_slot);
 }
 
 void async_pool_detach(void *reserved)
 {
-    if (reserved || completing_io_slot == TLS_OUT_OF_INDEXES) return;
-    TlsFree(completing_io_slot);
-    completing_io_slot = TLS_OUT_OF_INDEXES;
+    thread_slot_free(&completing_io_slot, reserved);
 }
 
 /* After the decrement io may be freed at any moment, so the event handle is read before. */

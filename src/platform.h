@@ -47,10 +47,25 @@ static inline void thread_slot_set(DWORD slot, void *value)
 #pragma GCC diagnostic pop
 #endif
 
+/* Allocates *slot when a DLL loads; FALSE if the process has no slot left. */
+static inline BOOL thread_slot_alloc(DWORD *slot)
+{
+    *slot = TlsAlloc();
+    return *slot != TLS_OUT_OF_INDEXES;
+}
+
+/* Releases *slot when a DLL unloads, given DllMain's reserved argument: at process exit
+ * (non-NULL) other threads are gone and nothing is released. May run twice, or after a failed
+ * allocation (the system detaches a DLL whose attach failed). */
+static inline void thread_slot_free(DWORD *slot, void *reserved)
+{
+    if (reserved || *slot == TLS_OUT_OF_INDEXES) return;
+    TlsFree(*slot);
+    *slot = TLS_OUT_OF_INDEXES;
+}
+
 /* DLL_PROCESS_ATTACH and DLL_PROCESS_DETACH of the engine's per-thread marker, which both DLLs
- * carry (platform_win32.c). attach returns FALSE if no slot was left. detach is given DllMain's
- * reserved argument: at process exit (non-NULL) other threads are gone and nothing is released.
- * detach may run twice (after a failed attach, the system calls DllMain to detach too). */
+ * carry (platform_win32.c), with the meaning of thread_slot_alloc and thread_slot_free. */
 BOOL platform_attach(void);
 void platform_detach(void *reserved);
 

@@ -20,13 +20,10 @@ void frame_set_top(struct step_frame *frame)
 
 BOOL platform_attach(void)
 {
-    frame_slot = TlsAlloc();
-    return frame_slot != TLS_OUT_OF_INDEXES;
+    return thread_slot_alloc(&frame_slot);
 }
 
 void platform_detach(void *reserved)
 {
-    if (reserved || frame_slot == TLS_OUT_OF_INDEXES) return;
-    TlsFree(frame_slot);
-    frame_slot = TLS_OUT_OF_INDEXES;
+    thread_slot_free(&frame_slot, reserved);
 }
