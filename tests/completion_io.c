@@ -379,7 +379,7 @@ TEST(completion_io_private_pool)
     close_io(io);
     CloseHandle(client);
     CloseHandle(server);
-    private_pool_free(&pool);
+    private_pool_done(&pool);
 }
 
 TEST(completion_io_bad_input)

@@ -56,7 +56,7 @@ TEST(completion_post_callback_model)
     probe_expect(&probe, hr, S_FALSE, "post on a one-thread pool");
     ok(probe.model == WS_SHORT_CALLBACK, "one-thread pool: expected WS_SHORT_CALLBACK, got %d\n", probe.model);
     probe_free(&probe);
-    private_pool_free(&pool);
+    private_pool_done(&pool);
 }
 
 /* Many posts at once: each completes once, none lost or doubled. */

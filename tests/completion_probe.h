@@ -37,7 +37,7 @@ struct private_pool
     TP_CALLBACK_ENVIRON environment;
 };
 void private_pool_init(struct private_pool *pool, DWORD max_threads);
-void private_pool_free(struct private_pool *pool);
+void private_pool_done(struct private_pool *pool);
 
 
 /* A WsAsyncExecute series of `count` steps, each starting one operation with start(arg,

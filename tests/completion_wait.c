@@ -102,7 +102,7 @@ TEST(completion_wait_callback_model)
     probe_expect(&probe, hr, S_OK, "wait on a one-thread pool");
     ok(probe.model == WS_SHORT_CALLBACK, "one-thread pool: expected WS_SHORT_CALLBACK, got %d\n", probe.model);
     probe_free(&probe);
-    private_pool_free(&pool);
+    private_pool_done(&pool);
     CloseHandle(event);
 }
 
