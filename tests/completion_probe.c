@@ -81,7 +81,7 @@ void private_pool_init(struct private_pool *pool, DWORD max_threads)
 
 /* The pool itself is left open until the process exits. Closing it is right on Windows, but
  * under Wine 8.0 a process that exits while the workers of a pool it has just closed are still
- * shutting down is sometimes killed by the wineserver (SIGKILL after every check had passed:
+ * shutting down is sometimes killed (SIGKILL after every check had passed:
  * seen in CI and once in 60 runs of completion_post_callback_model beside another test). These
  * tests are about the primitives, not CloseThreadpool, so they do not race Wine's exit. */
 void private_pool_done(struct private_pool *pool)
