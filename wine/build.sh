@@ -216,9 +216,7 @@ if [ "${run_phase:-0}" = 1 ]; then
         for prog in "conformance.exe $names" "stress.exe differential_random"; do
             set -- $prog
             log=$b/logs/${1%.exe}.log
-            (cd "$b/run-conformance" && WSASYNC_TEST_DLL=webservices.dll WINEPREFIX=$out/prefix WINEDEBUG=-all \
-                WINEDLLOVERRIDES="webservices=n;winedbg.exe=d" timeout -k 10 "$test_timeout" \
-                "$( [ "$arch" = x86 ] && echo "$wine32" || echo "$wine64")" "$@") >"$log" 2>&1
+            WSASYNC_TEST_DLL=webservices.dll run_wine "$arch" "$b/run-conformance" "$log" "$@"
             rc=$?
             target=$(sed -n 's/^WsAsyncExecute under test: //p' "$log" | tr -d '\r')
             counts=$(grep -a 'passed, .* failed' "$log" | tail -1 | tr -d '\r')
