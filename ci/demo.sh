@@ -7,7 +7,7 @@
 # Extra arguments are passed to asynccopy (e.g. --chunks 8 --size 64M).
 set -u
 cd "$(dirname "$0")/.."
-. ci/wine.sh
+. cmake/wine.sh
 
 bash ci/install-deps.sh || exit 1
 
@@ -28,7 +28,7 @@ for arch in x64 x86; do
 $arch: not run ($why)"
         continue
     fi
-    # The loader and the prefix the build's tests use (ci/wine.sh).
+    # The loader and the prefix the build's tests use (cmake/wine.sh).
     wine_env "$arch" "build/$arch"
     if ! bash cmake/wine-prefix.sh start "$arch" >/dev/null 2>&1; then
         echo "demo: could not create the Wine prefix $WINEPREFIX" >&2

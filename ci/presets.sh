@@ -6,7 +6,7 @@
 # runs once: one that fails is a failure of the run, never retried.
 set -u
 cd "$(dirname "$0")/.."
-. ci/wine.sh
+. cmake/wine.sh
 
 [ -n "${WSASYNC_DEPS_INSTALLED:-}" ] || bash ci/install-deps.sh || exit 1
 

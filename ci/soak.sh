@@ -8,10 +8,10 @@
 #
 # Environment: WSASYNC_SEED replays a run (the seed is printed at the start of each arch's log),
 # WSASYNC_THREADS (default 8). Logs: build/<arch>/soak.log. Exits non-zero if any run failed;
-# an arch this machine cannot run (ci/wine.sh: wine_can_run) is reported as not run.
+# an arch this machine cannot run (cmake/wine.sh: wine_can_run) is reported as not run.
 set -u
 cd "$(dirname "$0")/.."
-. ci/wine.sh
+. cmake/wine.sh
 
 series=${1:-10000000}
 shift || true

@@ -30,14 +30,14 @@ set(CMAKE_FIND_ROOT_PATH /usr/${WSASYNC_TRIPLE})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-# Test programs run under Wine, with the loader ci/wine.sh picks for the arch (the prefix is the
+# Test programs run under Wine, with the loader cmake/wine.sh picks for the arch (the prefix is the
 # build tree's: see the top CMakeLists.txt).
 if(WSASYNC_TRIPLE MATCHES "^x86_64")
     set(wsasync_wine_arch x64)
 else()
     set(wsasync_wine_arch x86)
 endif()
-execute_process(COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/../ci/wine.sh loader ${wsasync_wine_arch}
+execute_process(COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/wine.sh loader ${wsasync_wine_arch}
                 OUTPUT_VARIABLE WSASYNC_WINE OUTPUT_STRIP_TRAILING_WHITESPACE
                 RESULT_VARIABLE wsasync_wine_result)
 if(wsasync_wine_result EQUAL 0)

@@ -4,13 +4,13 @@
 #   wine-prefix.sh start ARCH    creates the prefix once (the first wineboot takes seconds; later
 #                                runs reuse it), then starts a persistent wineserver for it
 #   wine-prefix.sh stop          shuts that server down and waits until it has gone
-# WINEPREFIX names the prefix (ci/wine.sh: wine_prefix). CTest runs `start` as the setup of the
+# WINEPREFIX names the prefix (cmake/wine.sh: wine_prefix). CTest runs `start` as the setup of the
 # "wine" fixture every Wine test requires and `stop` as its cleanup, so one server serves every
 # test of the run. A server that exits when its last client goes (Wine's default) is a race: a
 # test starting at that moment dies at once ("wine client error: recvmsg: Connection reset by
 # peer"). The persistent one only exits when told to, after the last test.
 set -eu
-. "$(dirname "$0")/../ci/wine.sh"
+. "$(dirname "$0")/wine.sh"
 [ -n "${WINEPREFIX:-}" ] || { echo "WINEPREFIX is not set" >&2; exit 1; }
 server=$(wine_server)
 

@@ -48,7 +48,7 @@ out=${WSASYNC_WINE_OUT:-$root/build/wine}
 results=$out/results
 # The project's one way to run Wine (ci/wine.sh): the loader of each arch, the server, and the
 # rule that decides whether 32-bit programs can run here.
-. ci/wine.sh
+. cmake/wine.sh
 wine64=$(wine_loader x64 2>/dev/null || echo wine64)
 wine32=$(wine_loader x86 2>/dev/null || echo wine)
 test_timeout=${WSASYNC_WINE_TIMEOUT:-300}

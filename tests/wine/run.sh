@@ -23,7 +23,7 @@ bindir=${1:?usage: run.sh BINDIR DLLDIR patched|dropin}
 dlldir=${2:?usage: run.sh BINDIR DLLDIR patched|dropin}
 mode=${3:?usage: run.sh BINDIR DLLDIR patched|dropin}
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../ci/wine.sh"
+. "$here/../../cmake/wine.sh"
 
 # The first failure of each program with the drop-in over Wine 8.0's builtin, as a row number.
 declare -A dropin_row=([streaming]=2 [fileservice]=8)
