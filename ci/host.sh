@@ -21,7 +21,7 @@ summary=""
 common="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror
         -Itests/host/include -Iinclude -Isrc -Itests -Itests/stress -Itests/host"
 engine="src/engine.c tests/host/platform_host.c tests/stress/series.c tests/stress/platform_pthread.c"
-tests="tests/runner.c tests/spec_arguments.c tests/spec_loop.c tests/stress/differential.c tests/stress/faults.c"
+tests="tests/runner.c tests/spec_2_arguments.c tests/spec_3_sync.c tests/stress/differential.c tests/stress/faults.c"
 asan="-fsanitize=address,undefined -fno-sanitize-recover=all"
 tsan="-fsanitize=thread"
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * docs/SPEC.md §3 in synchronous mode (no WS_ASYNC_CONTEXT): what every step sees and what the series
- * returns.
+ * docs/SPEC.md §3 in synchronous mode (no WS_ASYNC_CONTEXT): what every step sees and what the
+ * series returns (§3.1-§3.3, §3.5). A test of §3 that passes a context goes in spec_3_async.c.
+ * Like spec_2_arguments.c, it calls nothing of Windows but WsAsyncExecute, so it also builds on
+ * the Linux host (tests/host).
  */
 #include "test.h"
 
