@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Regenerates wine/patches after a change to src/engine.c: Wine's dlls/webservices/async.c is
-# its Wine-side part (the LGPL header, includes, debug channel and the platform seam, which ends
-# with pool_complete()) followed by the body of src/engine.c (every line after its
-# `#include "engine.h"`), byte for byte. wine/build.sh fails while the two differ.
+# Regenerates the whole of wine/patches from a git history of the series, so that every patch
+# is numbered "[PATCH n/N]" of the same N, and, after a change to src/engine.c, so that Wine's
+# dlls/webservices/async.c carries it again: async.c is its Wine-side part (the LGPL header,
+# includes, debug channel and the platform seam, which ends with pool_complete()) followed by
+# the body of src/engine.c (wine/lib.sh: engine_body, carries_engine, the check wine/apply.sh
+# makes).
 #
 # Usage: wine/make-patch.sh
-# Needs the pristine tree that wine/build.sh unpacked (build/wine/src/pristine, or
-# $WSASYNC_WINE_OUT/src/pristine). The series is applied there with `git am`, the commit that
-# adds async.c is rewritten, the commits after it are replayed, and `git format-patch` writes
-# the series back, so patch names, messages, authors and dates stay as they were.
+# Needs the pristine tree that wine/build.sh unpacked ($WSASYNC_WINE_OUT/src/pristine). The
+# series is applied there with `git am`; if async.c does not carry src/engine.c, the commit that
+# adds it is rewritten and the commits after it are replayed; then `git format-patch` writes
+# every patch back, so names, messages, authors and dates stay as they were, and a second run
+# gives byte-identical files.
 set -eu
-cd "$(dirname "$0")/.."
-root=$PWD
-out=${WSASYNC_WINE_OUT:-$root/build/wine}
+# shellcheck source=wine/lib.sh
+. "$(dirname "$0")/lib.sh"
 pristine=$out/src/pristine
+patches=$root/wine/patches
+file=dlls/webservices/async.c
 
 [ -d "$pristine/dlls/webservices" ] || { echo "make-patch: no $pristine: run wine/build.sh first" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -22,33 +26,35 @@ trap 'rm -rf "$tmp"' EXIT
 
 cp -a "$pristine" "$tmp/wine"
 cd "$tmp/wine"
-export GIT_CEILING_DIRECTORIES=$tmp
+# Only this tree's repository, and no one's git configuration, shape the output.
+export GIT_CEILING_DIRECTORIES=$tmp GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+git() { command git -c user.name=base -c user.email=base@localhost "$@"; }
 git init -q
-git -c user.name=base -c user.email=base@localhost add -A
-git -c user.name=base -c user.email=base@localhost commit -q -m "Wine (pristine)"
+git add -A
+git commit -q -m "Wine (pristine)"
 base=$(git rev-parse HEAD)
-git -c user.name=base -c user.email=base@localhost am -q --committer-date-is-author-date "$root"/wine/patches/[0-9][0-9][0-9][0-9]-*.patch
+git am -q --committer-date-is-author-date "$patches"/[0-9][0-9][0-9][0-9]-*.patch
 tip=$(git rev-parse HEAD)
 
-adds=$(git log --format=%H --diff-filter=A "$base..$tip" -- dlls/webservices/async.c)
-[ -n "$adds" ] || { echo "make-patch: no patch adds dlls/webservices/async.c" >&2; exit 1; }
-git checkout -q "$adds"
-
-file=dlls/webservices/async.c
-end=$(awk '/^static BOOL pool_complete\(/ { inside = 1 } inside && /^}$/ { print NR; exit }' "$file")
-[ -n "$end" ] || { echo "make-patch: $file has no pool_complete() to end its Wine-side part" >&2; exit 1; }
-{ head -n "$end" "$file"; sed '1,/^#include "engine.h"$/d' "$root/src/engine.c"; } >"$tmp/async.c"
-if cmp -s "$tmp/async.c" "$file"; then
-    echo "make-patch: async.c already carries src/engine.c; nothing to do"
-    exit 0
+if carries_engine "$file"; then
+    echo "make-patch: async.c already carries src/engine.c"
+else
+    adds=$(git log --format=%H --diff-filter=A "$base..$tip" -- "$file")
+    [ -n "$adds" ] || { echo "make-patch: no patch adds $file" >&2; exit 1; }
+    git checkout -q "$adds"
+    end=$(awk '/^static BOOL pool_complete\(/ { inside = 1 } inside && /^}$/ { print NR; exit }' "$file")
+    [ -n "$end" ] || { echo "make-patch: $file has no pool_complete() to end its Wine-side part" >&2; exit 1; }
+    { head -n "$end" "$file"; engine_body; } >"$tmp/async.c"
+    cp "$tmp/async.c" "$file"
+    git add "$file"
+    GIT_COMMITTER_DATE="$(git log -1 --format=%aD)" git commit -q --amend --no-edit
+    git rebase -q --committer-date-is-author-date --onto HEAD "$adds" "$tip" ||
+        { echo "make-patch: a later patch does not apply on the new async.c" >&2; exit 1; }
+    carries_engine "$file" || { echo "make-patch: a later patch changes the engine's body in $file" >&2; exit 1; }
+    echo "make-patch: async.c now carries src/engine.c"
 fi
-cp "$tmp/async.c" "$file"
-git add "$file"
-GIT_COMMITTER_DATE="$(git log -1 --format=%aD)" git -c user.name=base -c user.email=base@localhost commit -q --amend --no-edit
-git -c user.name=base -c user.email=base@localhost rebase -q --committer-date-is-author-date --onto HEAD "$adds" "$tip" ||
-    { echo "make-patch: a later patch does not apply on the new async.c" >&2; exit 1; }
 
-rm -f "$root"/wine/patches/[0-9][0-9][0-9][0-9]-*.patch
-git format-patch -q --zero-commit --no-signature -o "$root/wine/patches" "$base..HEAD"
-echo "make-patch: wine/patches regenerated:"
-ls "$root/wine/patches"
+rm -f "$patches"/[0-9][0-9][0-9][0-9]-*.patch
+git format-patch -q --zero-commit --no-signature -o "$patches" "$base..HEAD"
+echo "make-patch: wine/patches regenerated ($(git rev-list --count "$base..HEAD") patches):"
+ls "$patches"

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
+# What the scripts of wine/ share, sourced by each (docs/WINE.md): where things are, the Wine
+# versions the series is built against, the project's one way to run Wine (cmake/wine.sh), the
+# results format (ci/lib/results.sh), and the one definition of "async.c carries src/engine.c".
+# Environment: WSASYNC_WINE_CACHE (default ~/.cache/wsasync-wine) keeps downloads;
+# WSASYNC_WINE_OUT (default build/wine) is the work tree; WSASYNC_WINE_VERSION (default 8.0) the
+# Wine version; WSASYNC_WINE_TIMEOUT (default 300) the seconds one test program may take.
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root" || exit 1
+cache=${WSASYNC_WINE_CACHE:-${HOME:-/root}/.cache/wsasync-wine}
+out=${WSASYNC_WINE_OUT:-$root/build/wine}
+case $out in /*) ;; *) out=$root/$out ;; esac
+wine_version=${WSASYNC_WINE_VERSION:-8.0}
+test_timeout=${WSASYNC_WINE_TIMEOUT:-300}
+# x86 import libraries and libwinecrt0.a, from the .deb of libwine-dev:i386 (wine/fetch.sh).
+x86lib=$cache/x86lib/usr/lib/i386-linux-gnu/wine/i386-windows
+
+# shellcheck source=cmake/wine.sh
+. "$root/cmake/wine.sh"
+# shellcheck source=ci/lib/results.sh
+. "$root/ci/lib/results.sh"
+
+# wine_suite VERSION: the Debian suite whose source package wine is that version of Wine.
+wine_suite() {
+    case $1 in
+    8.0) echo bookworm ;;
+    10.0) echo trixie ;;
+    *) echo "wine/: no Debian suite known for Wine $1" >&2; return 1 ;;
+    esac
+}
+
+# wine_tarball VERSION: the cached orig tarball of that version's source package, if any.
+wine_tarball() {
+    ls "$cache/src/wine_$1.orig.tar.xz" "$cache/src/wine_$1"~*.orig.tar.xz 2>/dev/null | tail -1
+}
+
+# engine_body: src/engine.c after its `#include "engine.h"` line, the part that Wine's
+# dlls/webservices/async.c ends with, byte for byte (docs/WINE.md, "One source of truth").
+engine_body() {
+    sed '1,/^#include "engine.h"$/d' "$root/src/engine.c"
+}
+
+# carries_engine FILE: 0 if FILE ends with engine_body. wine/apply.sh checks the patched tree
+# with it; wine/make-patch.sh rewrites async.c when it says no.
+carries_engine() {
+    tail -c "$(engine_body | wc -c)" "$1" | cmp -s - <(engine_body)
+}
+
+# run_wine ARCH DIR LOG PROGRAM ARGS...: runs a program in DIR under Wine, in the work tree's
+# prefix, with the webservices.dll in DIR; status 124 means it hung and was killed.
+run_wine() {
+    local arch=$1 dir=$2 log=$3 loader
+    shift 3
+    loader=$(wine_loader "$arch" 2>/dev/null) || loader=$([ "$arch" = x86 ] && echo wine || echo wine64)
+    (cd "$dir" && WINEPREFIX=$out/prefix WINEDEBUG=-all WINEDLLOVERRIDES="webservices=n;winedbg.exe=d" \
+        timeout -k 10 "$test_timeout" "$loader" "$@") >"$log" 2>&1
+}
