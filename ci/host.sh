@@ -10,17 +10,12 @@
 # sanitizer run, default 8000; a quarter of it under ThreadSanitizer).
 set -u
 cd "$(dirname "$0")/.."
+# shellcheck source=ci/lib/results.sh
+. ci/lib/results.sh
 
 [ -n "${WSASYNC_DEPS_INSTALLED:-}" ] || bash ci/install-deps.sh || exit 1
 
-status=0
-summary=""
-
-record() {
-    summary="$summary
-$1: $2"
-    case $2 in passed*) ;; *) status=1 ;; esac
-}
+results_init build/host.results ci/host.sh
 
 for preset in host-asan-gcc host-asan-clang host-tsan host-fuzz; do
     echo "=== host: build $preset"
@@ -28,7 +23,7 @@ for preset in host-asan-gcc host-asan-clang host-tsan host-fuzz; do
     if ! cmake --preset "$preset" -DWSASYNC_HOST_SERIES="${WSASYNC_HOST_SERIES:-}" \
             -DWSASYNC_FUZZ_SECONDS="${WSASYNC_FUZZ_SECONDS:-}" >/dev/null ||
        ! cmake --build --preset "$preset" -j 2; then
-        record "$preset" "build FAILED"
+        result FAIL "$preset" "build FAILED"
         continue
     fi
     echo "=== host: $preset"
@@ -40,12 +35,11 @@ for preset in host-asan-gcc host-asan-clang host-tsan host-fuzz; do
         "build/$preset/Testing/Temporary/LastTest.log" 2>/dev/null
     counts=$(grep -E 'tests passed' "$log" | tail -1)
     if [ "$rc" = 0 ]; then
-        record "$preset" "passed ($counts)"
+        result pass "$preset" "$counts"
     else
         tail -40 "$log"
-        record "$preset" "FAILED ($counts)"
+        result FAIL "$preset" "${counts:-no CTest summary} (log $log)"
     fi
 done
 
-echo "=== host summary$summary"
-exit $status
+results_finish
