@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * asynccopy: copies a file through WsAsyncExecute series built on the completion engine's
+ * asynccopy: copies a file through WsAsyncExecute series built on the completion primitives'
  * overlapped I/O (AsyncPoolIoRead / AsyncPoolIoWrite), with K chunks in flight, checks every
  * asynchronous copy byte for byte, and compares its speed with a plain ReadFile/WriteFile copy of
  * the same data, measured the way the benchmarks measure (bench/bench.h): one untimed copy of
@@ -55,7 +55,7 @@ static void print_error(const char *what, const WCHAR *path, DWORD error)
     else fprintf(stderr, "asynccopy: %s: %ls (error %lu)\n", what, message, error);
 }
 
-/* A failed HRESULT from the completion engine carries the Windows error (HRESULT_FROM_WIN32). */
+/* A failed HRESULT from a completion primitive carries the Windows error (HRESULT_FROM_WIN32). */
 static DWORD error_from_hresult(HRESULT hr)
 {
     return HRESULT_FACILITY(hr) == FACILITY_WIN32 ? HRESULT_CODE(hr) : (DWORD)hr;

@@ -82,8 +82,9 @@ HRESULT WINAPI WsAsyncExecute(WS_ASYNC_STATE *asyncState, WS_ASYNC_FUNCTION oper
 #endif /* WSASYNC_NO_WWSAPI_DECLARATIONS */
 
 /*
- * The completion engine: primitives that start operations in the WWSAPI asynchronous model on
- * the Windows thread pool (docs/COMPLETION_ENGINE.md). Each takes a WS_ASYNC_CONTEXT: NULL runs
+ * The completion primitives (AsyncPool*, wsasync.dll only; docs/SPEC.md §5.3): functions that
+ * start operations in the WWSAPI asynchronous model on the Windows thread pool, for a step to
+ * compose (docs/COMPLETION_PRIMITIVES.md). Each takes a WS_ASYNC_CONTEXT: NULL runs
  * the operation synchronously and returns its result; with a context the call either returns
  * the result at once and never calls back, or returns WS_S_ASYNC and calls back exactly once,
  * from a pool thread. `environment` (optional) names the pool the callbacks run on.

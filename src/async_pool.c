@@ -2,7 +2,9 @@
 /*
  * The completion primitives, wsasync.dll's AsyncPool* exports: operations in the WWSAPI
  * asynchronous model on the Windows thread pool (posted completions, timers, waits on kernel
- * handles and overlapped file or pipe I/O through TP_IO). See docs/COMPLETION_ENGINE.md for the behaviour each export promises.
+ * handles and overlapped file or pipe I/O through TP_IO). docs/SPEC.md §5.3 and
+ * docs/COMPLETION_PRIMITIVES.md say what each export promises. They are not the engine
+ * (engine.c); they share only engine_pool.h's posting helpers with it.
  *
  * Every asynchronous operation owns one heap record that carries a copy of the caller's context
  * (so the caller's WS_ASYNC_CONTEXT may go away as soon as the call returns) and whatever the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Fault injection into the completion primitives (docs/COMPLETION_ENGINE.md): each refuses with
+ * Fault injection into the completion primitives (docs/COMPLETION_PRIMITIVES.md): each refuses with
  * E_OUTOFMEMORY when its memory or the pool's submission fails, and then has started nothing, so
  * no callback may ever come; the next call works again. And a kernel handle closed under
  * outstanding I/O completes each operation once, with a failure, and the I/O object still
