@@ -479,7 +479,9 @@ static inline BOOL e2e_handle_count(DWORD *events, DWORD *others)
  * attacks are sent E2E_ATTACK_SETS times over. Handles other than events must be no more after
  * than before; events fewer more than the connections sent (a leak per connection shows, the
  * threads' coming and going does not). Reports its own failures; returns FALSE after one. */
+#ifndef E2E_ATTACK_SETS
 #define E2E_ATTACK_SETS 2
+#endif
 
 static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
 {
