@@ -156,8 +156,15 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
     }
     else
     {
-        printf("FAILED: exception 0x%08lx during %s: no known row\n", (unsigned long)record->ExceptionCode,
-               e2e_phase);
+        /* Where: the module and the offset in it, for a look with its map or objdump. */
+        char module[MAX_PATH] = "?", *name = module;
+        HMODULE base = NULL;
+
+        if (GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                               record->ExceptionAddress, &base) && GetModuleFileNameA(base, module, sizeof(module)))
+            name = strrchr(module, '\\') ? strrchr(module, '\\') + 1 : module;
+        printf("FAILED: exception 0x%08lx at %s+0x%lx during %s: no known row\n", (unsigned long)record->ExceptionCode,
+               name, (unsigned long)((BYTE *)record->ExceptionAddress - (BYTE *)base), e2e_phase);
         fflush(stdout);
     }
     ExitProcess(1);

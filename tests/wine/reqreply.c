@@ -604,7 +604,7 @@ static BOOL good_request(struct client *c, INT32 sequence, INT32 value, BOOL asy
     const char *how = asynchronous ? "asynchronous" : "synchronous";
     const struct calc_reply *answer;
     WCHAR reason[128];
-    char what[200];
+    char what[320];
     HRESULT hr;
 
     c->operation = L"square";
