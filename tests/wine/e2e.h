@@ -404,16 +404,21 @@ static inline const char *e2e_attack_build(int index, const char *via, struct e2
     }
 }
 
-/* One attack: connect, send, shut the sending side, read until the service closes. */
-static inline BOOL e2e_attack_send(USHORT port, const struct e2e_attack_bytes *bytes)
+/* One attack: connect, send, shut the sending side, read until the service closes. Returns
+ * E2E_ATTACK_CLOSED when the service closed the connection, E2E_ATTACK_TIMEOUT when it did not
+ * within 30 s (a service on Wine 8.0 took 10 s to fail to allocate a 4 GiB via), or
+ * E2E_ATTACK_NO_CONNECTION. */
+enum { E2E_ATTACK_NO_CONNECTION, E2E_ATTACK_CLOSED, E2E_ATTACK_TIMEOUT };
+
+static inline int e2e_attack_send(USHORT port, const struct e2e_attack_bytes *bytes)
 {
     struct sockaddr_in address;
-    DWORD timeout = 20000;
+    DWORD timeout = 30000;
     char buffer[256];
     SOCKET s;
     int sent = 0, ret;
 
-    if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return FALSE;
+    if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return E2E_ATTACK_NO_CONNECTION;
     memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -422,15 +427,16 @@ static inline BOOL e2e_attack_send(USHORT port, const struct e2e_attack_bytes *b
     if (connect(s, (struct sockaddr *)&address, sizeof(address)))
     {
         closesocket(s);
-        return FALSE;
+        return E2E_ATTACK_NO_CONNECTION;
     }
     /* The service may close before reading everything: a failed send is fine. */
     while (sent < bytes->length && (ret = send(s, (const char *)bytes->data + sent, bytes->length - sent, 0)) > 0)
         sent += ret;
     shutdown(s, SD_SEND);
-    while (recv(s, buffer, sizeof(buffer), 0) > 0) ;
+    while ((ret = recv(s, buffer, sizeof(buffer), 0)) > 0) ;
+    ret = ret < 0 && WSAGetLastError() == WSAETIMEDOUT ? E2E_ATTACK_TIMEOUT : E2E_ATTACK_CLOSED;
     closesocket(s);
-    return TRUE;
+    return ret;
 }
 
 /* The handles of this process, counted in the system's handle list (NtQuerySystemInformation's
@@ -539,12 +545,23 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     for (attack = 0; attack < E2E_ATTACKS * E2E_ATTACK_SETS; attack++)
     {
         const char *name = e2e_attack_build(attack % E2E_ATTACKS, via, &bytes);
+        int result = e2e_attack_send(port, &bytes);
 
-        if (!e2e_attack_send(port, &bytes))
+        if (result == E2E_ATTACK_NO_CONNECTION)
         {
             snprintf(what, sizeof(what), "attacks: connecting for \"%s\"", name);
             e2e_fail(what, HRESULT_FROM_WIN32(WSAGetLastError()), ROW_NONE);
             continue;
+        }
+        if (result == E2E_ATTACK_TIMEOUT)
+        {
+            /* The service is stuck: the row is that of the phase its series last entered. */
+            snprintf(what, sizeof(what), "attacks: the service did not close the connection of \"%s\" within 30 s, "
+                     "%ld errors seen, during %s", name, e2e_attack.errors, e2e_phase);
+            e2e_fail(what, HRESULT_FROM_WIN32(WAIT_TIMEOUT), e2e_watchdog_row);
+            InterlockedExchange(&e2e_attack.running, 0);
+            WSACleanup();
+            return FALSE;
         }
         sent++;
     }

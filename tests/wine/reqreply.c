@@ -149,7 +149,8 @@ static void series_fail(struct series *s, const char *call, HRESULT hr, int row)
 }
 
 /* A session ends in an error: an attack's is expected, any other is a failure. Either way only
- * this session is lost: the channel is aborted, then closed, reset, and accepts again. */
+ * this session is lost: the channel is closed (no call is pending on it, nothing to abort), reset,
+ * and accepts again. */
 static HRESULT session_error(struct series *s, const char *call, HRESULT hr, int row, WS_ASYNC_OPERATION *next)
 {
     s->errors++;
@@ -157,7 +158,6 @@ static HRESULT session_error(struct series *s, const char *call, HRESULT hr, int
         printf("service channel %d: %s 0x%08lx (an attack)\n", s->index, call, (unsigned long)hr);
     else
         series_fail(s, call, hr, row);
-    WsAbortChannel(s->channel, NULL);
     next->function = step_close;
     return S_OK;
 }
@@ -234,7 +234,6 @@ static HRESULT answer_fault(struct series *s, const struct calc_request *request
     if ((hr = WsAddErrorString(s->fault_error, &string)) != S_OK)
     {
         series_fail(s, "WsAddErrorString", hr, ROW_NONE);
-        WsAbortChannel(s->channel, NULL);
         next->function = step_close;
         return S_OK;
     }
@@ -282,7 +281,6 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     if ((hr = WsInitializeMessage(s->reply, WS_REPLY_MESSAGE, s->request, error)) != S_OK)
     {
         series_fail(s, "WsInitializeMessage(WS_REPLY_MESSAGE, request)", hr, hr == E_NOTIMPL ? 15 : ROW_NONE);
-        WsAbortChannel(s->channel, NULL);
         next->function = step_close;
         return S_OK;
     }
