@@ -2,7 +2,8 @@
 /*
  * Shared by the end-to-end programs of tests/wine/: failure reports that name the row of the
  * table of Wine bugs (docs/WINE.md, issue 12) a failure comes from, a watchdog that ends a hung
- * program, and a TCP listener on a free port of 127.0.0.1.
+ * program, a TCP listener on a free port of 127.0.0.1, the declarations Wine 8.0's webservices.h
+ * lacks, and the attack phase: raw connections that send a service malformed net.tcp framing.
  *
  * A failure prints one line "FAILED at <what> <hr>: row <n> (<why>)" when the call and its
  * result are the known symptom of a row, or "...: no known row" otherwise. The exit code is 0
@@ -11,6 +12,7 @@
 #ifndef WSASYNC_E2E_H
 #define WSASYNC_E2E_H
 
+#include <winsock2.h>
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,14 @@
 #include "wsasync.h"
 
 #define ROW_NONE 0
+
+/* Missing from Wine 8.0's webservices.h: WS_FAULT_DISCLOSURE and the functions that take it. */
+typedef enum { E2E_MINIMAL_FAULT_DISCLOSURE, E2E_FULL_FAULT_DISCLOSURE } E2E_FAULT_DISCLOSURE;
+HRESULT WINAPI WsCreateFaultFromError(WS_ERROR *, HRESULT, E2E_FAULT_DISCLOSURE, WS_HEAP *, WS_FAULT *);
+HRESULT WINAPI WsSendFaultMessageForError(WS_CHANNEL *, WS_MESSAGE *, WS_ERROR *, HRESULT, E2E_FAULT_DISCLOSURE,
+                                          WS_MESSAGE *, const WS_ASYNC_CONTEXT *, WS_ERROR *);
+/* Exported by Wine 8.0 but not declared in its header. */
+HRESULT WINAPI WsAbortChannel(WS_CHANNEL *, WS_ERROR *);
 
 static volatile LONG e2e_failures;
 static const char *volatile e2e_phase = "start";  /* what the program is doing, for the watchdog */
@@ -43,6 +53,11 @@ static const char *e2e_row_text(int row)
     case 12: return "SOAP 1.2 faults cannot be read";
     case 13: return "a WS_FAULT_TYPE body cannot be written";
     case 14: return "a received fault is not reported as WS_E_ENDPOINT_FAULT_RECEIVED";
+    case 15: return "WsInitializeMessage cannot initialize a message from a source message";
+    case 16: return "WsSendFaultMessageForError is a stub";
+    case 17: return "WsAcceptChannel with a context waits for the connection";
+    case 18: return "WsRequestReply fails to give a required reply";
+    case 19: return "a queued operation reads its inputs after the call returned";
     default: return NULL;
     }
 }
@@ -131,7 +146,8 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
     if (record->ExceptionCode == 0x80000100 && record->NumberParameters >= 2)
     {
         const char *function = (const char *)record->ExceptionInformation[1];
-        int row = function && !strcmp(function, "WsCreateFaultFromError") ? 11 : ROW_NONE;
+        int row = !function ? ROW_NONE : !strcmp(function, "WsCreateFaultFromError") ? 11
+                : !strcmp(function, "WsSendFaultMessageForError") ? 16 : ROW_NONE;
         char what[160];
 
         snprintf(what, sizeof(what), "a call to the unimplemented %s.%s",
@@ -140,8 +156,15 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
     }
     else
     {
-        printf("FAILED: exception 0x%08lx during %s: no known row\n", (unsigned long)record->ExceptionCode,
-               e2e_phase);
+        /* Where: the module and the offset in it, for a look with its map or objdump. */
+        char module[MAX_PATH] = "?", *name = module;
+        HMODULE base = NULL;
+
+        if (GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                               record->ExceptionAddress, &base) && GetModuleFileNameA(base, module, sizeof(module)))
+            name = strrchr(module, '\\') ? strrchr(module, '\\') + 1 : module;
+        printf("FAILED: exception 0x%08lx at %s+0x%lx during %s: no known row\n", (unsigned long)record->ExceptionCode,
+               name, (unsigned long)((BYTE *)record->ExceptionAddress - (BYTE *)base), e2e_phase);
         fflush(stdout);
     }
     ExitProcess(1);
@@ -173,6 +196,407 @@ static HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars, ULONG 
         WsResetListener(listener, NULL);
     }
     return hr;
+}
+
+/* Whether string contains part. */
+static inline BOOL e2e_string_contains(const WS_STRING *string, const WCHAR *part)
+{
+    ULONG i, length = (ULONG)wcslen(part);
+
+    for (i = 0; string->chars && i + length <= string->length; i++)
+        if (!memcmp(string->chars + i, part, length * sizeof(WCHAR))) return TRUE;
+    return FALSE;
+}
+
+/* Overwrites memory the program no longer needs (an input of an asynchronous call, once the call
+ * has returned), so that a DLL still reading it reads something else, not what was passed. */
+static inline void e2e_scribble(void *memory, size_t size, BYTE value)
+{
+    volatile BYTE *bytes = memory;
+    while (size--) *bytes++ = value;
+}
+
+/*
+ * The attack phase: raw Winsock clients connect to a net.tcp service and send it malformed
+ * framing (.NET Message Framing: the preamble's version, mode, via, encoding and preamble-end
+ * records, then sized envelope records), each on a connection of its own that the client then
+ * shuts down and drains until the service closes it. Each must cost the service only that
+ * channel: its series sees an error, resets the channel and accepts again.
+ *
+ * The service reports to e2e_attack_accepting() right before each WsAcceptChannel, to
+ * e2e_attack_accepted() when the accept completes, and to e2e_attack_session_error() when a
+ * session ends in an error (it returns TRUE while the attacks run: the error was expected).
+ * e2e_attack_phase() waits for the service to be idle (every channel accepting), counts the
+ * process's handles, sends the attacks, waits until the service has seen an error for each and
+ * is idle again, and counts the handles again: they must be as many as before.
+ *
+ * (These helpers are inline only so that a program using none of them builds without warnings.)
+ */
+static struct
+{
+    volatile LONG running;     /* the attacks are under way: every session error is one of theirs */
+    volatile LONG errors;      /* session errors seen while running */
+    volatile LONG accepting;   /* the service's channels in WsAcceptChannel */
+    volatile LONG wanted;      /* the errors to wait for, -1 when nobody waits */
+    LONG idle;                 /* the channels of the service, all accepting when it is idle */
+    HANDLE settled;            /* set when the errors wanted were seen and the service is idle */
+} e2e_attack = { 0, 0, 0, -1, 0, NULL };
+
+static inline void e2e_attack_check(void)
+{
+    LONG wanted = e2e_attack.wanted;
+
+    if (wanted >= 0 && e2e_attack.errors >= wanted && e2e_attack.accepting == e2e_attack.idle)
+        SetEvent(e2e_attack.settled);
+}
+
+static inline void e2e_attack_accepting(void)
+{
+    InterlockedIncrement(&e2e_attack.accepting);
+    e2e_attack_check();
+}
+
+static inline void e2e_attack_accepted(void)
+{
+    InterlockedDecrement(&e2e_attack.accepting);
+}
+
+static inline BOOL e2e_attack_session_error(void)
+{
+    if (!e2e_attack.running) return FALSE;
+    InterlockedIncrement(&e2e_attack.errors);
+    e2e_attack_check();
+    return TRUE;
+}
+
+/* Waits until the service has seen the given number of attack errors and all its channels are
+ * accepting again. */
+static inline BOOL e2e_attack_wait(LONG errors, DWORD timeout_ms)
+{
+    ResetEvent(e2e_attack.settled);
+    InterlockedExchange(&e2e_attack.wanted, errors);
+    e2e_attack_check();
+    if (WaitForSingleObject(e2e_attack.settled, timeout_ms) == WAIT_OBJECT_0) return TRUE;
+    InterlockedExchange(&e2e_attack.wanted, -1);
+    return FALSE;
+}
+
+struct e2e_attack_bytes
+{
+    BYTE data[640];
+    int length;
+};
+
+static inline void e2e_attack_add(struct e2e_attack_bytes *bytes, const void *data, int length)
+{
+    if (length > (int)sizeof(bytes->data) - bytes->length) length = sizeof(bytes->data) - bytes->length;
+    memcpy(bytes->data + bytes->length, data, length);
+    bytes->length += length;
+}
+
+/* The preamble of a duplex session in the binary session encoding, its via the service's URL. */
+static inline void e2e_attack_preamble(struct e2e_attack_bytes *bytes, const char *via)
+{
+    static const BYTE version_mode[] = { 0x00, 0x01, 0x00, 0x01, 0x02 };
+    static const BYTE encoding_end[] = { 0x03, 0x08, 0x0c };
+    BYTE via_record[2] = { 0x02, (BYTE)strlen(via) };
+
+    e2e_attack_add(bytes, version_mode, sizeof(version_mode));
+    e2e_attack_add(bytes, via_record, sizeof(via_record));
+    e2e_attack_add(bytes, via, (int)strlen(via));
+    e2e_attack_add(bytes, encoding_end, sizeof(encoding_end));
+}
+
+#define E2E_ATTACKS 12
+
+/* Builds attack number index; returns its name. */
+static inline const char *e2e_attack_build(int index, const char *via, struct e2e_attack_bytes *bytes)
+{
+    /* The start of a binary SOAP 1.2 envelope: no session strings, s:Envelope and its xmlns,
+     * s:Header, a:Action, ... cut off in the middle of a text record. */
+    static const BYTE envelope[] = { 0x00, 0x56, 0x02, 0x0b, 0x01, 0x73, 0x04, 0x0b, 0x01, 0x61, 0x06, 0x56,
+                                     0x08, 0x44, 0x0a, 0x1e, 0x00, 0x82, 0x99, 0x30, 0x75, 0x72, 0x6e, 0x3a };
+    static const BYTE version_cut[] = { 0x00, 0x01 };
+    static const BYTE bad_version[] = { 0x00, 0x09, 0x09 };
+    static const BYTE bad_mode[] = { 0x00, 0x01, 0x00, 0x01, 0x7f };
+    static const BYTE unknown_record[] = { 0x00, 0x01, 0x00, 0x01, 0x02, 0x2a, 0x01, 0x02 };
+    static const BYTE huge_via[] = { 0x00, 0x01, 0x00, 0x01, 0x02, 0x02, 0xff, 0xff, 0xff, 0xff, 0x0f,
+                                     'n', 'e', 't', '.', 't', 'c', 'p' };
+    static const BYTE six_byte_size[] = { 0x06, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    static const BYTE huge_envelope[] = { 0x06, 0xff, 0xff, 0xff, 0xff, 0x07 };
+    static const BYTE cut_size[] = { 0x06, 0x85 };
+    static const BYTE type_only[] = { 0x06 };
+    BYTE record[2];
+    DWORD seed = 0x2545f491;
+    int i;
+
+    bytes->length = 0;
+    switch (index)
+    {
+    case 0:
+        e2e_attack_add(bytes, version_cut, sizeof(version_cut));
+        return "a preamble cut in its version record";
+    case 1:
+        /* The version record replaced, the rest of a valid preamble after it. */
+        e2e_attack_add(bytes, bad_version, sizeof(bad_version));
+        {
+            struct e2e_attack_bytes rest = { { 0 }, 0 };
+            e2e_attack_preamble(&rest, via);
+            e2e_attack_add(bytes, rest.data + 3, rest.length - 3);
+        }
+        return "framing version 9.9";
+    case 2:
+        e2e_attack_add(bytes, bad_mode, sizeof(bad_mode));
+        {
+            struct e2e_attack_bytes rest = { { 0 }, 0 };
+            e2e_attack_preamble(&rest, via);
+            e2e_attack_add(bytes, rest.data + 5, rest.length - 5);
+        }
+        return "an unknown mode (0x7f)";
+    case 3:
+        e2e_attack_add(bytes, unknown_record, sizeof(unknown_record));
+        return "an unknown preamble record (0x2a)";
+    case 4:
+        e2e_attack_add(bytes, huge_via, sizeof(huge_via));
+        return "a via record of 4 GiB";
+    case 5:
+        e2e_attack_preamble(bytes, via);
+        e2e_attack_add(bytes, six_byte_size, sizeof(six_byte_size));
+        return "an envelope size field of six bytes";
+    case 6:
+        e2e_attack_preamble(bytes, via);
+        e2e_attack_add(bytes, huge_envelope, sizeof(huge_envelope));
+        e2e_attack_add(bytes, envelope, sizeof(envelope));
+        return "an envelope of 2 GiB";
+    case 7:
+        e2e_attack_preamble(bytes, via);
+        record[0] = 0x06;
+        record[1] = 0x50;
+        e2e_attack_add(bytes, record, sizeof(record));
+        e2e_attack_add(bytes, envelope, sizeof(envelope));
+        return "a connection closed in the middle of an envelope record";
+    case 8:
+        e2e_attack_preamble(bytes, via);
+        record[0] = 0x06;
+        record[1] = sizeof(envelope);
+        e2e_attack_add(bytes, record, sizeof(record));
+        e2e_attack_add(bytes, envelope, sizeof(envelope));
+        return "a whole envelope record holding half a binary envelope";
+    case 9:
+        for (i = 0; i < 512; i++)
+        {
+            seed = seed * 1103515245 + 12345;
+            bytes->data[i] = (BYTE)(seed >> 16);
+        }
+        bytes->data[0] = 0xa5;  /* no record type: the garbage cannot start a valid preamble */
+        bytes->length = 512;
+        return "512 bytes of garbage";
+    case 10:
+        e2e_attack_preamble(bytes, via);
+        e2e_attack_add(bytes, cut_size, sizeof(cut_size));
+        return "a connection closed in an envelope's size field";
+    case 11:
+        e2e_attack_preamble(bytes, via);
+        e2e_attack_add(bytes, type_only, sizeof(type_only));
+        return "a connection closed after an envelope record's type";
+    default:
+        return NULL;
+    }
+}
+
+/* One attack: connect, send, shut the sending side, read until the service closes. Returns
+ * E2E_ATTACK_CLOSED when the service closed the connection, E2E_ATTACK_TIMEOUT when it did not
+ * within 30 s (a service on Wine 8.0 took 10 s to fail to allocate a 4 GiB via), or
+ * E2E_ATTACK_NO_CONNECTION. */
+enum { E2E_ATTACK_NO_CONNECTION, E2E_ATTACK_CLOSED, E2E_ATTACK_TIMEOUT };
+
+static inline int e2e_attack_send(USHORT port, const struct e2e_attack_bytes *bytes)
+{
+    struct sockaddr_in address;
+    DWORD timeout = 30000;
+    char buffer[256];
+    SOCKET s;
+    int sent = 0, ret;
+
+    if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return E2E_ATTACK_NO_CONNECTION;
+    memset(&address, 0, sizeof(address));
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof(timeout));
+    if (connect(s, (struct sockaddr *)&address, sizeof(address)))
+    {
+        closesocket(s);
+        return E2E_ATTACK_NO_CONNECTION;
+    }
+    /* The service may close before reading everything: a failed send is fine. */
+    while (sent < bytes->length && (ret = send(s, (const char *)bytes->data + sent, bytes->length - sent, 0)) > 0)
+        sent += ret;
+    shutdown(s, SD_SEND);
+    while ((ret = recv(s, buffer, sizeof(buffer), 0)) > 0) ;
+    ret = ret < 0 && WSAGetLastError() == WSAETIMEDOUT ? E2E_ATTACK_TIMEOUT : E2E_ATTACK_CLOSED;
+    closesocket(s);
+    return ret;
+}
+
+/* The handles of this process, counted in the system's handle list (NtQuerySystemInformation's
+ * SystemHandleInformation, 16, whose entries start with the owner's process id): Wine 8.0's
+ * GetProcessHandleCount() gives 0. Events are counted apart: their number follows the threads
+ * alive (it went down and up by a dozen between counts with nothing leaking), the others' does
+ * not. The type of events is found from an event of our own. */
+struct e2e_handle_entry
+{
+    ULONG owner;
+    BYTE type;
+    BYTE flags;
+    USHORT value;
+    void *object;
+    ULONG access;
+};
+
+static inline BOOL e2e_handle_count(DWORD *events, DWORD *others)
+{
+    LONG (WINAPI *query)(int, void *, ULONG, ULONG *);
+    struct { ULONG count; struct e2e_handle_entry entries[1]; } *list = NULL;
+    HANDLE probe = CreateEventW(NULL, FALSE, FALSE, NULL);
+    ULONG size = 1 << 16, i;
+    DWORD pid = GetCurrentProcessId();
+    int event_type = -1;
+    LONG status;
+
+    *events = *others = 0;
+    query = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
+    if (!query || !probe) return FALSE;
+    for (;;)
+    {
+        if (!(list = malloc(size))) return FALSE;
+        if ((status = query(16, list, size, NULL)) != (LONG)0xc0000004) break;  /* length mismatch */
+        free(list);
+        size *= 2;
+    }
+    for (i = 0; !status && i < list->count; i++)
+        if (list->entries[i].owner == pid && list->entries[i].value == (USHORT)(ULONG_PTR)probe)
+            event_type = list->entries[i].type;
+    for (i = 0; !status && i < list->count; i++)
+    {
+        if (list->entries[i].owner != pid || list->entries[i].value == (USHORT)(ULONG_PTR)probe) continue;
+        if (list->entries[i].type == event_type) (*events)++;
+        else (*others)++;
+    }
+    free(list);
+    CloseHandle(probe);
+    return !status && event_type >= 0;
+}
+
+/* The attack phase against the service listening on url, whose channels number idle: the
+ * attacks are sent E2E_ATTACK_SETS times over. Handles other than events must be no more after
+ * than before; events fewer more than the connections sent (a leak per connection shows, the
+ * threads' coming and going does not). Reports its own failures; returns FALSE after one. */
+#ifndef E2E_ATTACK_SETS
+#define E2E_ATTACK_SETS 2
+#endif
+
+static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
+{
+    struct e2e_attack_bytes bytes;
+    const WCHAR *colon = NULL;
+    char via[64], what[200];
+    DWORD events_before, others_before, events_after, others_after, reported = 0;
+    USHORT port = 0;
+    WSADATA wsa;
+    ULONG i;
+    int attack, sent = 0;
+
+    for (i = 0; i < url->length && i < sizeof(via) - 1; i++)
+    {
+        via[i] = (char)url->chars[i];
+        if (url->chars[i] == ':') colon = url->chars + i;
+    }
+    via[i] = 0;
+    if (colon) port = (USHORT)wcstoul(colon + 1, NULL, 10);
+    if (!e2e_attack.settled) e2e_attack.settled = CreateEventW(NULL, TRUE, FALSE, NULL);
+    e2e_attack.idle = idle;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa))
+    {
+        e2e_fail("attacks: WSAStartup", HRESULT_FROM_WIN32(WSAGetLastError()), ROW_NONE);
+        return FALSE;
+    }
+
+    e2e_phase_set("attacks: waiting for the service to be idle", ROW_NONE);
+    if (!e2e_attack_wait(0, 30000))
+    {
+        snprintf(what, sizeof(what), "attacks: the service was not idle (%ld of %ld channels accepting)",
+                 e2e_attack.accepting, idle);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        WSACleanup();
+        return FALSE;
+    }
+    GetProcessHandleCount(GetCurrentProcess(), &reported);
+    if (!e2e_handle_count(&events_before, &others_before))
+    {
+        e2e_fail("attacks: counting the process's handles", E_FAIL, ROW_NONE);
+        WSACleanup();
+        return FALSE;
+    }
+
+    e2e_phase_set("attacks: malformed framing sent to the service", ROW_NONE);
+    InterlockedExchange(&e2e_attack.errors, 0);
+    InterlockedExchange(&e2e_attack.running, 1);
+    for (attack = 0; attack < E2E_ATTACKS * E2E_ATTACK_SETS; attack++)
+    {
+        const char *name = e2e_attack_build(attack % E2E_ATTACKS, via, &bytes);
+        int result = e2e_attack_send(port, &bytes);
+
+        if (result == E2E_ATTACK_NO_CONNECTION)
+        {
+            snprintf(what, sizeof(what), "attacks: connecting for \"%s\"", name);
+            e2e_fail(what, HRESULT_FROM_WIN32(WSAGetLastError()), ROW_NONE);
+            continue;
+        }
+        if (result == E2E_ATTACK_TIMEOUT)
+        {
+            /* The service is stuck: the row is that of the phase its series last entered. */
+            snprintf(what, sizeof(what), "attacks: the service did not close the connection of \"%s\" within 30 s, "
+                     "%ld errors seen, during %s", name, e2e_attack.errors, e2e_phase);
+            e2e_fail(what, HRESULT_FROM_WIN32(WAIT_TIMEOUT), e2e_watchdog_row);
+            InterlockedExchange(&e2e_attack.running, 0);
+            WSACleanup();
+            return FALSE;
+        }
+        sent++;
+    }
+    if (!e2e_attack_wait(sent, 30000))
+    {
+        snprintf(what, sizeof(what), "attacks: the service saw %ld errors of %d attacks, %ld of %ld channels accepting",
+                 e2e_attack.errors, sent, e2e_attack.accepting, idle);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        InterlockedExchange(&e2e_attack.running, 0);
+        WSACleanup();
+        return FALSE;
+    }
+    InterlockedExchange(&e2e_attack.running, 0);
+    InterlockedExchange(&e2e_attack.wanted, -1);
+    e2e_handle_count(&events_after, &others_after);
+    printf("attacks: %d connections of malformed framing (%d kinds), %ld errors seen by the service; handles "
+           "other than events %lu before, %lu after; events %lu before, %lu after (GetProcessHandleCount %lu)\n",
+           sent, E2E_ATTACKS, e2e_attack.errors, (unsigned long)others_before, (unsigned long)others_after,
+           (unsigned long)events_before, (unsigned long)events_after, (unsigned long)reported);
+    WSACleanup();
+    if (e2e_attack.errors != sent)
+    {
+        snprintf(what, sizeof(what), "attacks: %ld errors seen by the service for %d attacks", e2e_attack.errors, sent);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        return FALSE;
+    }
+    if (others_after > others_before || events_after >= events_before + sent)
+    {
+        snprintf(what, sizeof(what), "attacks: handles leaked: %lu other than events before, %lu after; "
+                 "%lu events before, %lu after", (unsigned long)others_before, (unsigned long)others_after,
+                 (unsigned long)events_before, (unsigned long)events_after);
+        e2e_fail(what, E_FAIL, ROW_NONE);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 #endif /* WSASYNC_E2E_H */

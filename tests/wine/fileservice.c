@@ -35,12 +35,6 @@
 #define HEAP_SIZE  (2 << 20)
 #define MAX_MESSAGE (1 << 20)
 
-/* WsCreateFaultFromError and WS_FAULT_DISCLOSURE are missing from Wine 8.0's webservices.h. */
-typedef enum { E2E_MINIMAL_FAULT_DISCLOSURE, E2E_FULL_FAULT_DISCLOSURE } E2E_FAULT_DISCLOSURE;
-HRESULT WINAPI WsCreateFaultFromError(WS_ERROR *, HRESULT, E2E_FAULT_DISCLOSURE, WS_HEAP *, WS_FAULT *);
-/* Exported by Wine 8.0 but not declared in its header. */
-HRESULT WINAPI WsAbortChannel(WS_CHANNEL *, WS_ERROR *);
-
 /* The messages. */
 struct file_request
 {
@@ -531,15 +525,6 @@ static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply,
     return hr;
 }
 
-static BOOL string_contains(const WS_STRING *string, const WCHAR *part)
-{
-    ULONG i, length = (ULONG)wcslen(part);
-
-    for (i = 0; string->chars && i + length <= string->length; i++)
-        if (!memcmp(string->chars + i, part, length * sizeof(WCHAR))) return TRUE;
-    return FALSE;
-}
-
 static DWORD WINAPI client_thread(void *param)
 {
     int client = (int)(INT_PTR)param;
@@ -636,7 +621,7 @@ static DWORD WINAPI client_thread(void *param)
         if (hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED) goto done;
         hr = WsGetFaultErrorProperty(error, WS_FAULT_ERROR_PROPERTY_FAULT, &fault, sizeof(fault));
         if (hr != S_OK || !fault || !fault->code || !fault->code->value.localName.length || !fault->reasonCount ||
-            !string_contains(&fault->reasons[0].text, L"missing.bin"))
+            !e2e_string_contains(&fault->reasons[0].text, L"missing.bin"))
         {
             snprintf(what, sizeof(what), "%s: missing file: fault %s, code of %lu bytes, %lu reasons, "
                      "the first without the file name", who, fault ? "received" : "absent",

@@ -5,10 +5,12 @@
 #
 #   run.sh BINDIR DLLDIR MODE
 #
-# BINDIR holds e2e_streaming.exe and e2e_fileservice.exe (one arch); DLLDIR holds the
-# webservices.dll to run them with; MODE says what that DLL is:
+# BINDIR holds e2e_streaming.exe, e2e_fileservice.exe and e2e_reqreply.exe (one arch); DLLDIR
+# holds the webservices.dll to run them with; MODE says what that DLL is:
 #   patched  Wine's webservices.dll built with the wine/ patch series: every program must pass
-#            (exit 0 and "<name>: passed").
+#            (exit 0 and "<name>: passed"); then the streaming program once more, slowed down:
+#            WINEDEBUG=fixme+webservices and a CPU-burning process beside it for its duration
+#            (bounded by a timeout, killed after), which must pass too.
 #   dropin   the project's forwarding drop-in, over Wine's builtin: every program must fail, and
 #            its first failure must be the symptom of the row of docs/WINE.md's table given below,
 #            the first Wine bug that program runs into.
@@ -26,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../cmake/wine.sh"
 
 # The first failure of each program with the drop-in over Wine 8.0's builtin, as a row number.
-declare -A dropin_row=([streaming]=2 [fileservice]=8)
+declare -A dropin_row=([streaming]=1 [fileservice]=8 [reqreply]=17)
 
 case $mode in
     patched) overrides=webservices=n ;;
@@ -48,39 +50,61 @@ export WINEPREFIX=${WINEPREFIX:-$scratch/prefix}
 export WINEDEBUG=${WINEDEBUG:--all}
 
 status=0
-for name in streaming fileservice; do
+# run_program NAME LABEL [VAR=VALUE...]: runs e2e_NAME.exe with the environment given and checks
+# its outcome for MODE; LABEL names the run in what it prints.
+run_program() {
+    local name=$1 label=$2 exe arch why wine dir out rc first row debug
+    shift 2
     exe=$bindir/e2e_$name.exe
-    [ -f "$exe" ] || { echo "$name: $exe not found"; status=1; continue; }
+    [ -f "$exe" ] || { echo "$label: $exe not found"; status=1; return; }
     arch=x86
     [ "$(pe_magic "$exe")" = 020b ] && arch=x64
     if ! why=$(wine_can_run $arch 2>&1); then
-        echo "$name: skipped: $why"
+        echo "$label: skipped: $why"
         [ $status = 0 ] && status=77
-        continue
+        return
     fi
     wine=${WINE:-$(wine_loader $arch)}
-    dir=$scratch/$name
+    dir=$scratch/$label
     mkdir -p "$dir"
     cp "$exe" "$dlldir/webservices.dll" "$dir/"
-    out=$(cd "$dir" && WINEDLLOVERRIDES=$overrides timeout 300 "$wine" "./e2e_$name.exe" 2>&1)
+    out=$(cd "$dir" && env WINEDLLOVERRIDES=$overrides "$@" timeout 300 "$wine" "./e2e_$name.exe" 2>&1)
     rc=$?
-    printf '%s\n' "$out" | sed "s/^/  $name: /"
+    # Wine's own debug lines (the slowed run's fixme channel) are counted, not shown.
+    printf '%s\n' "$out" | grep -v '^[0-9a-f]*:[a-z]*:' | sed "s/^/  $label: /"
+    debug=$(printf '%s\n' "$out" | grep -c '^[0-9a-f]*:[a-z]*:')
+    [ "$debug" = 0 ] || echo "  $label: ($debug lines of Wine debug output not shown)"
     if [ $mode = patched ]; then
         if [ $rc = 0 ] && printf '%s\n' "$out" | grep -q "^$name: passed"; then
-            echo "$name ($mode): passed"
+            echo "$label ($mode): passed"
         else
-            echo "$name ($mode): FAILED, exit code $rc"
+            echo "$label ($mode): FAILED, exit code $rc"
             status=1
         fi
     else
         first=$(printf '%s\n' "$out" | grep -m1 '^FAILED')
         row=$(printf '%s\n' "$first" | sed -n 's/.*: row \([0-9]*\) (.*/\1/p')
         if [ $rc != 0 ] && [ "$row" = "${dropin_row[$name]}" ]; then
-            echo "$name ($mode): failed as expected, at row $row: $first"
+            echo "$label ($mode): failed as expected, at row $row: $first"
         else
-            echo "$name ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected row ${dropin_row[$name]})"
+            echo "$label ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected row ${dropin_row[$name]})"
             status=1
         fi
     fi
+}
+
+for name in streaming fileservice reqreply; do
+    run_program $name $name
 done
+
+# The slowed-down run: Wine's fixme channel of webservices on (every FIXME of the DLL written to
+# the terminal) and one core kept busy by a shell loop, so that the program's threads are
+# scheduled late and in other orders. The loop is bounded by its own timeout and killed after.
+if [ $mode = patched ]; then
+    timeout 330 sh -c 'while :; do :; done' &
+    burner=$!
+    run_program streaming streaming-slowed WINEDEBUG=fixme+webservices
+    kill $burner 2>/dev/null
+    wait $burner 2>/dev/null
+fi
 exit $status

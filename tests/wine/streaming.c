@@ -11,6 +11,10 @@
  * WsWriteMessageStart, WsWriteBody per record, WsFlushBody every FLUSH_EVERY records and
  * WsWriteMessageEnd; then it closes the channel. Every record is checked on arrival.
  *
+ * Before the client, e2e.h's attack phase: raw connections send the server malformed framing.
+ * Each must cost the server only that session: the series sees the error, aborts, closes and
+ * resets its channel and accepts again, and the process holds no more handles than before.
+ *
  * Exit code 0 when everything arrived and both sides ended cleanly. A failure names the row of
  * docs/WINE.md's table of Wine bugs whose symptom it is (see e2e.h); a watchdog ends a hung run.
  */
@@ -85,6 +89,44 @@ static volatile LONG client_closed; /* set when the client starts closing its ch
 
 static HRESULT CALLBACK step_read_start(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                         const WS_ASYNC_CONTEXT *, WS_ERROR *);
+static HRESULT CALLBACK step_accept(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
+                                    const WS_ASYNC_CONTEXT *, WS_ERROR *);
+
+/* After an attack's session: reset the channel and accept again. No call is pending on the
+ * channel, so it is closed, not aborted. */
+static HRESULT CALLBACK step_attack_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                           WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                           WS_ERROR *error)
+{
+    (void)model; (void)state; (void)context;
+    e2e_phase_set("server resetting its channel in a completion", 1);
+    if (hr != S_OK || (hr = WsResetChannel(server.channel, error)) != S_OK)
+    {
+        e2e_fail("server closing and resetting its channel after an attack", hr, ROW_NONE);
+        return hr;
+    }
+    server.messages = 0;
+    next->function = step_accept;
+    return S_OK;
+}
+
+static HRESULT CALLBACK step_attack_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                          WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                          WS_ERROR *error)
+{
+    (void)hr; (void)model; (void)state;
+    next->function = step_attack_closed;
+    return WsCloseChannel(server.channel, context, error);
+}
+
+/* A session's error during the attack phase is an attack's: it costs only that session. */
+static BOOL attack_error(HRESULT hr, WS_ASYNC_OPERATION *next)
+{
+    if (!e2e_attack_session_error()) return FALSE;
+    printf("server: session error 0x%08lx (an attack)\n", (unsigned long)hr);
+    next->function = step_attack_close;
+    return TRUE;
+}
 
 static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
                                     const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
@@ -195,6 +237,7 @@ static HRESULT CALLBACK step_message_started(HRESULT hr, WS_CALLBACK_MODEL model
         next->function = step_close;
         return S_OK;
     }
+    if (hr != S_OK && attack_error(hr, next)) return S_OK;
     if (hr != S_OK)
     {
         /* The client has closed its channel: without an End record the read fails. */
@@ -233,6 +276,7 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
                                       const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     (void)model; (void)state; (void)context; (void)error;
+    e2e_attack_accepted();
     if (hr != S_OK)
     {
         e2e_fail("server WsAcceptChannel", hr, ROW_NONE);
@@ -248,6 +292,7 @@ static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *s
 {
     (void)hr; (void)model; (void)state;
     e2e_phase_set("server accepting", ROW_NONE);
+    e2e_attack_accepting();
     next->function = step_accepted;
     return WsAcceptChannel(server.listener, server.channel, context, error);
 }
@@ -257,6 +302,18 @@ static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *stat
     (void)model; (void)state;
     server.result = hr;
     SetEvent(server.ended);
+}
+
+static DWORD WINAPI series_start(void *param)
+{
+    WS_ASYNC_CONTEXT context = { series_done, NULL };
+    HRESULT hr;
+
+    (void)param;
+    /* This thread may block: the series' first step is invoked long. */
+    hr = WsAsyncExecute(&server.state, step_accept, WS_LONG_CALLBACK, NULL, &context, NULL);
+    if (hr != WS_S_ASYNC) series_done(hr, WS_LONG_CALLBACK, NULL);
+    return 0;
 }
 
 /* The client: synchronous calls on its own thread. */
@@ -350,7 +407,6 @@ done:
 
 int main(void)
 {
-    WS_ASYNC_CONTEXT context = { series_done, NULL };
     HANDLE client;
     HRESULT hr;
     int exit_code;
@@ -378,13 +434,12 @@ int main(void)
         return 1;
     }
 
-    /* The client first: the accept may complete before WsAsyncExecute returns (Wine's
-     * WsAcceptChannel waits for the connection even when given an asynchronous context). */
+    /* The series starts on a thread of its own: Wine 8.0's WsAcceptChannel waits for the
+     * connection even when given an asynchronous context. Then the attacks, then the client. */
+    CloseHandle(CreateThread(NULL, 0, series_start, NULL, 0, NULL));
+    e2e_attack_phase(&server.url, 1);
+    e2e_phase_set("client streaming", ROW_NONE);
     client = CreateThread(NULL, 0, client_thread, NULL, 0, NULL);
-
-    /* This thread may block: the series' first step is invoked long. */
-    hr = WsAsyncExecute(&server.state, step_accept, WS_LONG_CALLBACK, NULL, &context, NULL);
-    if (hr != WS_S_ASYNC) series_done(hr, WS_LONG_CALLBACK, NULL);
     if ((exit_code = e2e_wait_threads(1, &client, 90000, "the client"))) return exit_code;
     if (WaitForSingleObject(server.ended, 30000) != WAIT_OBJECT_0)
         return e2e_hung("the server series did not end within 30 s of the client's close");
