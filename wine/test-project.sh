@@ -30,7 +30,7 @@ fi
 log=$b/logs/e2e.log
 WINEPREFIX=$out/prefix bash "$root/tests/wine/run.sh" "$pbuild/bin" "$b/patched" patched >"$log" 2>&1
 rc=$?
-summary=$(grep -aE '^[a-z_]+ \(patched\)' "$log" | tr '\n' ' ')
+summary=$(grep -aE '^[a-z_-]+ \(patched\)' "$log" | tr '\n' ' ')
 case $rc in
 0) result pass "$arch: tests/wine end-to-end programs, patched DLL" "$summary" ;;
 77) result NOT-RUN "$arch: tests/wine end-to-end programs" "$(grep -am1 skipped "$log")" ;;

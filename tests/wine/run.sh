@@ -16,9 +16,9 @@
 #            the first Wine bug that program runs into.
 # Each program runs in a scratch directory of its own beside a copy of the DLL, with
 # WINEDLLOVERRIDES=webservices=n (dropin: n,b, so the drop-in reaches Wine's builtin). The
-# Wine loader is $WINE if set, else ci/wine.sh's for the programs' arch; the prefix is $WINEPREFIX
+# Wine loader is $WINE if set, else cmake/wine.sh's for the programs' arch; the prefix is $WINEPREFIX
 # if set, else one made under the scratch directory. Programs of an arch this machine cannot run
-# (ci/wine.sh's rule) are skipped: exit code 77. Exit code 0 when every program behaved as
+# (cmake/wine.sh's rule) are skipped: exit code 77. Exit code 0 when every program behaved as
 # expected, 1 otherwise. Each program has its own watchdog; `timeout` backs it up.
 set -u
 bindir=${1:?usage: run.sh BINDIR DLLDIR patched|dropin}
