@@ -11,6 +11,10 @@
  *   RATE <name> <arch> <value> <unit>
  *   RATE <name> <arch> - <unit> <side>:<call> <hresult>     (the measure is not available)
  *
+ * and a second RATE line named <name>_cpu: the operations per second of the process's CPU time
+ * (all its threads, user and kernel) over the window, which the machine's other load disturbs
+ * far less than the elapsed time. The wineserver's CPU time is not in it.
+ *
  * The measures:
  *   rr_1         request-reply round trips per second, one client: WsRequestReply against a
  *                service that receives with WsReceiveMessage and answers with WsSendReplyMessage
@@ -146,7 +150,7 @@ struct endpoint
 struct measure
 {
     const char *name;
-    const char *unit;
+    const char *unit;                   /* what is counted: round-trips, records */
     enum shape shape;
     int clients;
     BOOL shared;                        /* one listener for every client */
@@ -415,6 +419,20 @@ done:
 
 static double seconds_option = 1.0;
 
+/* The process's CPU time, user and kernel, in seconds. */
+static double cpu_seconds(void)
+{
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    k.LowPart = kernel.dwLowDateTime;
+    k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime;
+    u.HighPart = user.dwHighDateTime;
+    return (double)(k.QuadPart + u.QuadPart) / 1e7;
+}
+
 static double now(void)
 {
     static LARGE_INTEGER frequency;
@@ -456,7 +474,7 @@ static HRESULT open_listener(struct endpoint *endpoint)
 /* Runs one measure; returns 1 when it gave a figure. */
 static int run_measure(struct measure *m)
 {
-    double start, end, limit, mark, best = 0;
+    double start, end, limit, mark, best = 0, cpu0, cpu1;
     LONG count0, count1, counted, waited;
     HRESULT hr;
     int i;
@@ -493,6 +511,7 @@ static int run_measure(struct measure *m)
      * disturbed by whatever else the machine runs (other load only ever slows a slice down). */
     start = mark = now();
     count0 = counted = m->completed;
+    cpu0 = cpu_seconds();
     for (i = 0; i < WINDOWS; i++)
     {
         double slice_end;
@@ -507,12 +526,19 @@ static int run_measure(struct measure *m)
     }
     count1 = counted;
     end = mark;
+    cpu1 = cpu_seconds();
     if (m->failed) goto stop;
 
-    printf("%s (%s, %d client%s): best slice %.1f %s; whole window %.1f (%ld in %.3f s)\n", m->name, ARCH,
+    printf("%s (%s, %d client%s): best slice %.1f %s/s; whole window %.1f (%ld in %.3f s)\n", m->name, ARCH,
            m->clients, m->clients == 1 ? "" : "s", best, m->unit, (count1 - count0) / (end - start),
            count1 - count0, end - start);
-    printf("RATE %s %s %.1f %s\n", m->name, ARCH, best, m->unit);
+    printf("RATE %s %s %.1f %s/s\n", m->name, ARCH, best, m->unit);
+    if (cpu1 > cpu0)
+    {
+        printf("%s (%s): %.3f s of CPU time, %.1f %s per CPU second\n", m->name, ARCH, cpu1 - cpu0,
+               (count1 - count0) / (cpu1 - cpu0), m->unit);
+        printf("RATE %s_cpu %s %.1f %s/cpu-s\n", m->name, ARCH, (count1 - count0) / (cpu1 - cpu0), m->unit);
+    }
 
 stop:
     InterlockedExchange(&m->stop, 1);
@@ -522,7 +548,7 @@ stop:
     {
         if (!m->thread_count || WaitForMultipleObjects(m->thread_count, m->threads, TRUE, 100) == WAIT_OBJECT_0)
             break;
-        if (waited == 2000)
+        if (waited == (m->failed ? 0 : 2000))
             for (i = 0; i < m->clients; i++)
                 if (m->endpoints[i].listener) WsCloseListener(m->endpoints[i].listener, NULL, NULL);
     }
@@ -541,7 +567,9 @@ stop:
     }
 report:
     if (!m->failed) return 1;
-    printf("RATE %s %s - %s %s 0x%08lx\n", m->name, ARCH, m->unit, m->failed_call, (unsigned long)m->failed_hr);
+    printf("RATE %s %s - %s/s %s 0x%08lx\n", m->name, ARCH, m->unit, m->failed_call, (unsigned long)m->failed_hr);
+    printf("RATE %s_cpu %s - %s/cpu-s %s 0x%08lx\n", m->name, ARCH, m->unit, m->failed_call,
+           (unsigned long)m->failed_hr);
     return 0;
 }
 
@@ -558,12 +586,12 @@ int main(int argc, char **argv)
 {
     static struct measure measures[] =
     {
-        { .name = "rr_1", .unit = "round-trips/s", .shape = SHAPE_REQUEST_REPLY, .clients = 1 },
-        { .name = "rr_8", .unit = "round-trips/s", .shape = SHAPE_REQUEST_REPLY, .clients = 8 },
-        { .name = "rr_8_shared", .unit = "round-trips/s", .shape = SHAPE_REQUEST_REPLY, .clients = 8,
+        { .name = "rr_1", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 1 },
+        { .name = "rr_8", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 8 },
+        { .name = "rr_8_shared", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 8,
           .shared = TRUE },
-        { .name = "stream", .unit = "records/s", .shape = SHAPE_STREAM, .clients = 1 },
-        { .name = "stream_full", .unit = "records/s", .shape = SHAPE_STREAM_FULL, .clients = 1 },
+        { .name = "stream", .unit = "records", .shape = SHAPE_STREAM, .clients = 1 },
+        { .name = "stream_full", .unit = "records", .shape = SHAPE_STREAM_FULL, .clients = 1 },
     };
     const char *only[ARRAYSIZE(measures)];
     int only_count = 0, missing = 0, i, j;

@@ -167,13 +167,13 @@ summary=$(summarise $logs)
 echo
 echo "=== services: patched against pristine webservices.dll, medians of $rounds processes each ($seconds s per measure)"
 echo "rule: patched/pristine >= 0.95 for every measure the pristine DLL runs at all"
-printf '%-12s %-4s %12s %12s %-14s %8s  %s\n' measure arch patched pristine unit ratio rule
+printf '%-15s %-4s %12s %12s %-18s %8s  %s\n' measure arch patched pristine unit ratio rule
 printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq; do
     [ -n "$name" ] || continue
     extra=""
     [ "$whyq" != - ] && extra="$extra; pristine failed at $whyq in $((rounds - ${okq%/*})) of $rounds"
     [ "$whyp" != - ] && extra="$extra; patched failed at $whyp in $((rounds - ${okp%/*})) of $rounds"
-    printf '%-12s %-4s %12s %12s %-14s %8s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$verdict" "$extra"
+    printf '%-15s %-4s %12s %12s %-18s %8s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$verdict" "$extra"
 done
 grep -h '^NOTRUN' $logs 2>/dev/null | sed 's/^NOTRUN /not run: /'
 met=$(printf '%s\n' "$summary" | awk -F'\t' '$7 == "met"' | wc -l)
@@ -215,6 +215,11 @@ echo "Each measure runs untimed until its clients are connected and warm, then f
 echo "slices; a process's figure is its best slice (other load on the machine only ever slows a slice"
 echo "down), and the table gives the median of the processes' figures. The machine is shared, so single"
 echo "processes still vary by a factor of two or more (see the figures of every process below)."
+echo
+echo "Each measure has a second row, **NAME_cpu**: the operations per second of the process's own CPU"
+echo "time (all its threads, user and kernel, over the whole window; the wineserver's time is not in"
+echo "it). Waiting for a CPU does not count there, so the machine's other load moves it far less than"
+echo "the elapsed-time rows; the rule is applied to both."
 echo
 echo "| measure | arch | patched (median) | pristine (median) | unit | patched / pristine | rule |"
 echo "|---|---|---:|---:|---|---:|---|"
