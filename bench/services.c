@@ -267,12 +267,12 @@ static void serve_stream(struct measure *m, WS_CHANNEL *channel, WS_MESSAGE *mes
             if (!record) break;
             if (record->index != count)
             {
-                measure_fail(m, "service", "record order", E_FAIL);
+                measure_fail(m, "service", "record-order", E_FAIL);
                 return;
             }
             InterlockedIncrement(&m->completed);
         }
-        if (count != RECORDS) { measure_fail(m, "service", "record count", E_FAIL); return; }
+        if (count != RECORDS) { measure_fail(m, "service", "record-count", E_FAIL); return; }
         hr = WsReadMessageEnd(channel, message, NULL, NULL);
         if (hr != S_OK) { measure_fail(m, "service", "WsReadMessageEnd", hr); return; }
         WsResetMessage(message, NULL);
@@ -335,7 +335,7 @@ static HRESULT client_request_reply(struct measure *m, WS_CHANNEL *channel, WS_M
         if (hr != S_OK) return hr;
         if (received.id != sent.id)
         {
-            *call = "reply id";
+            *call = "reply-id";
             return E_FAIL;
         }
         WsResetMessage(request, NULL);
@@ -504,7 +504,12 @@ static int run_measure(struct measure *m)
     /* Untimed until every client is warm (connections made, first operations done). */
     limit = now() + 30;
     while (m->warm < m->clients && !m->failed && now() < limit) Sleep(5);
-    if (!m->failed && m->warm < m->clients) measure_fail(m, "bench", "warm-up (30 s)", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
+    if (!m->failed && m->warm < m->clients)
+    {
+        printf("%s (%s): %ld of %d clients warm after 30 s, %ld operations done\n", m->name, ARCH, m->warm,
+               m->clients, m->completed);
+        measure_fail(m, "bench", "warm-up-30s", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
+    }
     if (m->failed) goto stop;
 
     /* The window is read in WINDOWS slices; the figure is the best slice's rate, the one least
@@ -554,7 +559,7 @@ stop:
     }
     if (waited >= 30000)
     {
-        measure_fail(m, "bench", "end of the threads (30 s)", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
+        measure_fail(m, "bench", "end-of-threads-30s", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
         printf("%s (%s): threads still running; their objects are left as they are\n", m->name, ARCH);
         goto report;
     }

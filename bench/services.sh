@@ -11,7 +11,7 @@
 # were made, whatever they measured). Then writes the "Services" section of docs/BENCHMARKS.md
 # (between its markers; bench/report.sh keeps that section when it rewrites the document).
 #
-#   bench/services.sh [--rounds N] [--seconds S] [--no-doc]
+#   bench/services.sh [--rounds N] [--seconds S] [--report] [--no-doc]
 #                     [--pristine-x64 DLL] [--patched-x64 DLL] [--pristine-x86 DLL] [--patched-x86 DLL]
 #                     [x64] [x86]
 #
@@ -19,6 +19,7 @@
 #   --seconds S      the timed window of each measure in each process (default 1)
 #   --pristine-ARCH  default build/wine/ARCH/pristine/webservices.dll (wine/build.sh's tree)
 #   --patched-ARCH   default build/wine/ARCH/patched/webservices.dll
+#   --report         run nothing: summarise the logs of the last run (and write the section)
 #   --no-doc         leave docs/BENCHMARKS.md as it is (bench/run.sh then puts build/bench/
 #                    services.md in it with the rest)
 #   ARCH...          default x64 x86; an arch this machine cannot run (ci/wine.sh) is reported
@@ -35,13 +36,14 @@ cd "$(dirname "$0")/.."
 root=$PWD
 . ci/wine.sh
 
-rounds=9 seconds=1 doc=1 arches=""
+rounds=9 seconds=1 doc=1 runs=1 arches=""
 declare -A dll
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) rounds=$2; shift ;;
     --seconds) seconds=$2; shift ;;
     --no-doc) doc=0 ;;
+    --report) runs=0 ;;
     --pristine-x64|--patched-x64|--pristine-x86|--patched-x86)
         key=${1#--}; dll[$key]=$(realpath -m "$2"); shift ;;
     x64|x86) arches="$arches $1" ;;
@@ -62,6 +64,7 @@ mkdir -p "$out"
 wineserver=$(wine_server) || exit 1
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "$runs" = 1 ] || arches=""   # --report: only the summary of the logs already there
 
 # run_in_namespace ARCH DIR ARGS...: runs the program in DIR under the arch's loader, in a
 # private network namespace with its own wineserver, killed afterwards; prints its output.
@@ -79,6 +82,8 @@ run_in_namespace() {
 for arch in $arches; do
     log=$out/services-$arch.log
     echo "STARTED $arch $started" >"$log"
+    echo "SETTINGS $arch $rounds $seconds" >>"$log"
+    echo "LOAD $arch before $load_before" >>"$log"
     echo "=== services, $arch"
     if ! why=$(wine_can_run "$arch" 2>&1); then
         echo "NOTRUN $arch $why" | tee -a "$log"
@@ -119,19 +124,40 @@ for arch in $arches; do
         done
         printf '  round %d of %d done\n' "$round" "$rounds"
     done
+    echo "LOAD $arch after $(cut -d' ' -f1-3 /proc/loadavg)" >>"$log"
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# What the logs say of the runs (with --report, those of the last run).
+logs=""
+for arch in x64 x86; do
+    [ -f "$out/services-$arch.log" ] && { [ "$runs" = 0 ] || case " $arches " in *" $arch "*) true ;; *) false ;; esac; } &&
+        logs="$logs $out/services-$arch.log"
+done
+[ -n "$logs" ] || { echo "no logs in $out (services-ARCH.log)"; exit 1; }
+started=$(awk '$1 == "STARTED" { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' $logs)
+rounds=$(awk '$1 == "SETTINGS" { print $3; exit }' $logs)
+seconds=$(awk '$1 == "SETTINGS" { print $4; exit }' $logs)
+load_before=$(awk '$1 == "LOAD" && $3 == "before" { $1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit }' $logs)
+load_after=$(awk '$1 == "LOAD" && $3 == "after" { $1 = $2 = $3 = ""; sub(/^ +/, ""); v = $0 } END { print v }' $logs)
 
 # --- the summary -------------------------------------------------------------------------------
 # One line per measure and arch: patched median, pristine median, unit, ratio, verdict, and the
 # rounds that gave a figure and the failure that took the others.
 summarise() {
     awk -v rounds="$rounds" '
-        function median(list,    n, v, i, j, t) {
+        # The value at fraction q of the sorted list (0.5: the median), between neighbours.
+        function quantile(list, q,    n, v, i, j, t, x) {
             n = split(list, v, " ")
             for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
             if (!n) return ""
-            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            x = 1 + q * (n - 1); i = int(x)
+            return i >= n ? v[n] : v[i] + (x - i) * (v[i + 1] - v[i])
+        }
+        function median(list) { return quantile(list, 0.5) }
+        # The interquartile range over the median, in per cent: how far the processes spread.
+        function spread(list,    m) {
+            m = median(list)
+            return m == "" || m == 0 ? "-" : sprintf("%.0f%%", 100 * (quantile(list, 0.75) - quantile(list, 0.25)) / m)
         }
         $1 == "RATE" {
             kind = $2; name = $4; arch = $5; key = name " " arch
@@ -151,34 +177,42 @@ summarise() {
                     ratio = sprintf("%.3f", pat / pri)
                     verdict = (pat / pri >= 0.95) ? "met" : "missed"
                 }
-                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\n", f[1], f[2],
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\t%s\t%s\n", f[1], f[2],
                     pat == "" ? "-" : sprintf("%.1f", pat), pri == "" ? "-" : sprintf("%.1f", pri),
                     unit[key], ratio, verdict, ok[key, "patched"], rounds, ok[key, "pristine"], rounds,
                     ((key, "patched") in why) ? why[key, "patched"] : "-",
-                    ((key, "pristine") in why) ? why[key, "pristine"] : "-"
+                    ((key, "pristine") in why) ? why[key, "pristine"] : "-",
+                    spread(values[key, "patched"]), spread(values[key, "pristine"])
             }
         }' "$@"
 }
 
-logs=""
-for arch in $arches; do logs="$logs $out/services-$arch.log"; done
 summary=$(summarise $logs)
 
 echo
 echo "=== services: patched against pristine webservices.dll, medians of $rounds processes each ($seconds s per measure)"
 echo "rule: patched/pristine >= 0.95 for every measure the pristine DLL runs at all"
-printf '%-15s %-4s %12s %12s %-18s %8s  %s\n' measure arch patched pristine unit ratio rule
-printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq; do
+printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s  %s\n' measure arch patched pristine unit ratio spread+ spread- rule
+printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
     [ -n "$name" ] || continue
     extra=""
     [ "$whyq" != - ] && extra="$extra; pristine failed at $whyq in $((rounds - ${okq%/*})) of $rounds"
     [ "$whyp" != - ] && extra="$extra; patched failed at $whyp in $((rounds - ${okp%/*})) of $rounds"
-    printf '%-15s %-4s %12s %12s %-18s %8s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$verdict" "$extra"
+    printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$spp" "$spq" "$verdict" "$extra"
 done
 grep -h '^NOTRUN' $logs 2>/dev/null | sed 's/^NOTRUN /not run: /'
 met=$(printf '%s\n' "$summary" | awk -F'\t' '$7 == "met"' | wc -l)
 judged=$(printf '%s\n' "$summary" | awk -F'\t' '$7 == "met" || $7 ~ /^missed/' | wc -l)
 echo "rule met for $met of the $judged measures the pristine DLL runs"
+echo "(spread+, spread-: interquartile range over median of the patched and the pristine processes)"
+# The typical spread of the processes' figures, against the 5% the rule allows.
+typical=$(printf '%s\n' "$summary" | awk -F'\t' '{ for (i = 12; i <= 13; i++) if ($i != "-") { sub(/%/, "", $i); print $i } }' |
+          sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+noisy=""
+if [ -n "$typical" ] && [ "$typical" -gt 10 ]; then
+    noisy="The processes' figures spread by $typical% (the median interquartile range over median of the rows above), more than the 5% the rule allows: in this run a verdict says more about the machine's load while each process ran than about the DLL."
+    echo "$noisy"
+fi
 
 # --- the document's section --------------------------------------------------------------------
 section=$out/services.md
@@ -221,22 +255,24 @@ echo "time (all its threads, user and kernel, over the whole window; the wineser
 echo "it). Waiting for a CPU does not count there, so the machine's other load moves it far less than"
 echo "the elapsed-time rows; the rule is applied to both."
 echo
-echo "| measure | arch | patched (median) | pristine (median) | unit | patched / pristine | rule |"
-echo "|---|---|---:|---:|---|---:|---|"
-printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq; do
+echo "| measure | arch | patched (median) | pristine (median) | unit | patched / pristine | spread patched, pristine | rule |"
+echo "|---|---|---:|---:|---|---:|---|---|"
+printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
     [ -n "$name" ] || continue
     case $verdict in met) shown=met ;; missed*) shown="**$verdict**" ;; *) shown="($verdict)" ;; esac
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$shown"
+    printf '| %s | %s | %s | %s | %s | %s | %s, %s | %s |\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$spp" "$spq" "$shown"
 done
 echo
-echo "Rule met for $met of the $judged measures the pristine DLL runs."
+echo "Rule met for $met of the $judged measures the pristine DLL runs. The spread is the interquartile"
+echo "range of the processes' figures over their median."
+[ -n "$noisy" ] && { echo; echo "$noisy"; }
 fails=$(printf '%s\n' "$summary" | awk -F'\t' '$11 != "-" || $10 != "-"')
 if [ -n "$fails" ]; then
     echo
     echo "Where a DLL could not run a measure, the first call that failed (side:call HRESULT) and in how many"
     echo "of its processes:"
     echo
-    printf '%s\n' "$fails" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq; do
+    printf '%s\n' "$fails" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
         [ "$whyq" != - ] && echo "- $name, $arch, pristine: \`$whyq\` in $((rounds - ${okq%/*})) of $rounds"
         [ "$whyp" != - ] && echo "- $name, $arch, patched: \`$whyp\` in $((rounds - ${okp%/*})) of $rounds"
     done
