@@ -163,13 +163,19 @@ summarise() {
             kind = $2; name = $4; arch = $5; key = name " " arch
             if (!(key in seen)) { seen[key] = 1; order[count++] = key }
             unit[key] = $7
-            if ($6 != "-") { values[key, kind] = values[key, kind] " " $6; ok[key, kind]++ }
+            if ($6 != "-") { values[key, kind] = values[key, kind] " " $6; ok[key, kind]++; round[key, $3, kind] = $6 }
             else if (!((key, kind) in why)) why[key, kind] = $8 " " $9
         }
         END {
             for (k = 0; k < count; k++) {
                 key = order[k]; split(key, f, " ")
                 pat = median(values[key, "patched"]); pri = median(values[key, "pristine"])
+                # The two processes of a round ran back to back: the median of their ratios.
+                pairs = ""
+                for (r = 1; r <= rounds; r++)
+                    if ((key, r, "patched") in round && (key, r, "pristine") in round && round[key, r, "pristine"] > 0)
+                        pairs = pairs " " round[key, r, "patched"] / round[key, r, "pristine"]
+                paired = pairs == "" ? "-" : sprintf("%.3f", median(pairs))
                 if (pri == "" && pat == "") { ratio = "-"; verdict = "neither DLL runs it" }
                 else if (pri == "") { ratio = "-"; verdict = "pristine cannot run it" }
                 else if (pat == "") { ratio = "-"; verdict = "missed (the patched DLL cannot run it)" }
@@ -177,12 +183,12 @@ summarise() {
                     ratio = sprintf("%.3f", pat / pri)
                     verdict = (pat / pri >= 0.95) ? "met" : "missed"
                 }
-                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\t%s\t%s\n", f[1], f[2],
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\n", f[1], f[2],
                     pat == "" ? "-" : sprintf("%.1f", pat), pri == "" ? "-" : sprintf("%.1f", pri),
                     unit[key], ratio, verdict, ok[key, "patched"], rounds, ok[key, "pristine"], rounds,
                     ((key, "patched") in why) ? why[key, "patched"] : "-",
                     ((key, "pristine") in why) ? why[key, "pristine"] : "-",
-                    spread(values[key, "patched"]), spread(values[key, "pristine"])
+                    spread(values[key, "patched"]), spread(values[key, "pristine"]), paired
             }
         }' "$@"
 }
@@ -192,19 +198,20 @@ summary=$(summarise $logs)
 echo
 echo "=== services: patched against pristine webservices.dll, medians of $rounds processes each ($seconds s per measure)"
 echo "rule: patched/pristine >= 0.95 for every measure the pristine DLL runs at all"
-printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s  %s\n' measure arch patched pristine unit ratio spread+ spread- rule
-printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
+printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s %7s  %s\n' measure arch patched pristine unit ratio pairs spread+ spread- rule
+printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq paired; do
     [ -n "$name" ] || continue
     extra=""
     [ "$whyq" != - ] && extra="$extra; pristine failed at $whyq in $((rounds - ${okq%/*})) of $rounds"
     [ "$whyp" != - ] && extra="$extra; patched failed at $whyp in $((rounds - ${okp%/*})) of $rounds"
-    printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$spp" "$spq" "$verdict" "$extra"
+    printf '%-15s %-4s %12s %12s %-18s %8s %7s %7s %7s  %s%s\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$paired" "$spp" "$spq" "$verdict" "$extra"
 done
 grep -h '^NOTRUN' $logs 2>/dev/null | sed 's/^NOTRUN /not run: /'
 met=$(printf '%s\n' "$summary" | awk -F'\t' '$7 == "met"' | wc -l)
 judged=$(printf '%s\n' "$summary" | awk -F'\t' '$7 == "met" || $7 ~ /^missed/' | wc -l)
 echo "rule met for $met of the $judged measures the pristine DLL runs"
-echo "(spread+, spread-: interquartile range over median of the patched and the pristine processes)"
+echo "(ratio: of the medians; pairs: median of the ratios of the rounds' two processes, run back to back;"
+echo " spread+, spread-: interquartile range over median of the patched and the pristine processes)"
 # The typical spread of the processes' figures, against the 5% the rule allows.
 typical=$(printf '%s\n' "$summary" | awk -F'\t' '{ for (i = 12; i <= 13; i++) if ($i != "-") { sub(/%/, "", $i); print $i } }' |
           sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
@@ -256,16 +263,18 @@ echo "time (all its threads, user and kernel, over the whole window; the wineser
 echo "it). Time spent waiting for a CPU does not count there, which the elapsed-time rows cannot leave"
 echo "out; the rule is applied to both."
 echo
-echo "| measure | arch | patched (median) | pristine (median) | unit | patched / pristine | spread patched, pristine | rule |"
-echo "|---|---|---:|---:|---|---:|---|---|"
-printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
+echo "| measure | arch | patched (median) | pristine (median) | unit | patched / pristine | pairs | spread patched, pristine | rule |"
+echo "|---|---|---:|---:|---|---:|---:|---|---|"
+printf '%s\n' "$summary" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq paired; do
     [ -n "$name" ] || continue
     case $verdict in met) shown=met ;; missed*) shown="**$verdict**" ;; *) shown="($verdict)" ;; esac
-    printf '| %s | %s | %s | %s | %s | %s | %s, %s | %s |\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$spp" "$spq" "$shown"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s |\n' "$name" "$arch" "$pat" "$pri" "$unit" "$ratio" "$paired" "$spp" "$spq" "$shown"
 done
 echo
-echo "Rule met for $met of the $judged measures the pristine DLL runs. The spread is the interquartile"
-echo "range of the processes' figures over their median."
+echo "Rule met for $met of the $judged measures the pristine DLL runs; it applies to the ratio of the"
+echo "medians. **pairs** is the median of each round's own ratio (its two processes ran back to back, so"
+echo "a slow drift of the load cancels there). The spread is the interquartile range of the processes'"
+echo "figures over their median."
 [ -n "$noisy" ] && { echo; echo "$noisy"; }
 fails=$(printf '%s\n' "$summary" | awk -F'\t' '$1 !~ /_cpu$/ && ($11 != "-" || $10 != "-")')
 if [ -n "$fails" ]; then
@@ -273,7 +282,7 @@ if [ -n "$fails" ]; then
     echo "Where a DLL could not run a measure, the first call that failed (side:call HRESULT) and in how many"
     echo "of its processes:"
     echo
-    printf '%s\n' "$fails" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq; do
+    printf '%s\n' "$fails" | while IFS=$'\t' read -r name arch pat pri unit ratio verdict okp okq whyp whyq spp spq paired; do
         [ "$whyq" != - ] && echo "- $name, $arch, pristine: \`$whyq\` in $((rounds - ${okq%/*})) of $rounds"
         [ "$whyp" != - ] && echo "- $name, $arch, patched: \`$whyp\` in $((rounds - ${okp%/*})) of $rounds"
     done
