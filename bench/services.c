@@ -136,9 +136,9 @@ enum shape { SHAPE_REQUEST_REPLY, SHAPE_STREAM, SHAPE_STREAM_FULL };
 
 struct measure;
 
-/* One client's service: a listener of its own (a pristine listener accepts with one channel
- * object only, so one listener cannot serve several clients there), the channel it accepts and
- * the thread that serves it. */
+/* One client's end of the measure: the listener its service accepts on, of its own (a
+ * pristine listener accepts with one channel object only, so one listener cannot serve several
+ * clients there) or, for a shared measure, the first endpoint's. */
 struct endpoint
 {
     struct measure *measure;
@@ -166,8 +166,8 @@ struct measure
 };
 
 /* Records the first failure of a measure. The side that failed then closes its channel, which
- * ends its peer's wait (WsAbortChannel cannot: a pristine channel's synchronous call holds the
- * channel's lock while it waits, and WsAbortChannel takes that lock). */
+ * ends its peer's wait (WsAbortChannel cannot: in Wine 8.0, patched or not, a synchronous call
+ * holds the channel's lock while it waits, and WsAbortChannel waits for that lock). */
 static void measure_fail(struct measure *m, const char *side, const char *call, HRESULT hr)
 {
     if (InterlockedCompareExchange(&m->failed, 1, 0)) return;
