@@ -22,10 +22,10 @@
 #   --report         run nothing: summarise the logs of the last run (and write the section)
 #   --no-doc         leave docs/BENCHMARKS.md as it is (bench/run.sh then puts build/bench/
 #                    services.md in it with the rest)
-#   ARCH...          default x64 x86; an arch this machine cannot run (ci/wine.sh) is reported
+#   ARCH...          default x64 x86; an arch this machine cannot run (cmake/wine.sh) is reported
 #                    as not run
 #
-# Every process runs in a private network namespace (unshare -n, loopback up) with a wineserver
+# Every process runs in a private network namespace (wine/netns.sh) with a wineserver
 # of its own started inside it, in a Wine prefix kept for this script alone (build/bench/
 # services-prefix-ARCH), and killed after it. The program is built from the arch's CMake preset
 # (build/ARCH/bin/bench_services.exe) and copied beside a copy of each DLL, loaded with
@@ -34,7 +34,7 @@
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
-. ci/wine.sh
+. cmake/wine.sh
 
 rounds=9 seconds=1 doc=1 runs=1 arches=""
 declare -A dll
@@ -67,14 +67,15 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 [ "$runs" = 1 ] || arches=""   # --report: only the summary of the logs already there
 
 # run_in_namespace ARCH DIR ARGS...: runs the program in DIR under the arch's loader, in a
-# private network namespace with its own wineserver, killed afterwards; prints its output.
+# private network namespace (wine/netns.sh) with its own wineserver, killed afterwards; prints
+# its output.
 run_in_namespace() {
     local arch=$1 dir=$2
     shift 2
     WINEPREFIX=$out/services-prefix-$arch WINEDEBUG=-all \
     WINEDLLOVERRIDES="webservices=n;winedbg.exe=d;mscoree,mshtml=" \
-        unshare -n sh -c 'ip link set lo up; cd "$1"; shift; server=$1; shift
-                          timeout -k 5 150 "$@"; rc=$?; "$server" -k; exit $rc' \
+        bash "$root/wine/netns.sh" sh -c 'cd "$1"; shift; server=$1; shift
+                                          timeout -k 5 150 "$@"; rc=$?; "$server" -k; exit $rc' \
         sh "$dir" "$wineserver" "$@" 2>&1 | tr -d '\r'
     return "${PIPESTATUS[0]}"
 }
