@@ -9,6 +9,7 @@
 # x86 one, where this machine's kernel refuses 32-bit programs) is used as it is, copied to
 # OUT/<arch>.log, with OUT/<arch>.source saying in one line where and when it was measured; the
 # document then shows that line and keeps the machine table for the machine this ran on.
+# The section of bench/services.sh is taken from OUT/services.md, or kept as the document has it.
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -78,6 +79,15 @@ plot $copy_plot
 PLOT
 fi
 
+
+# The services section (bench/services.sh writes it): its last output, else the one the document
+# has now, so that rewriting the rest keeps it.
+services_section=""
+if [ -f "$out/services.md" ]; then
+    services_section=$(cat "$out/services.md")
+elif [ -f "$doc" ]; then
+    services_section=$(sed -n '/^<!-- services: /,/^<!-- end services -->/p' "$doc")
+fi
 
 # --- the document ----------------------------------------------------------------------------
 {
@@ -166,6 +176,11 @@ if grep -qhE '^NOTRUN|^FAILED_STARTS [a-z0-9]+ [1-9]' $logs 2>/dev/null; then
     echo
     awk '$1 == "NOTRUN" { arch = $2; what = $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "- %s, %s: %s\n", arch, what, $0 }
          $1 == "FAILED_STARTS" && $3 > 0 { printf "- %s, primitives: %s operations failed to start (counted, not waited for; see the raw output)\n", $2, $3 }' $logs
+fi
+
+if [ -n "$services_section" ]; then
+    echo
+    printf '%s\n' "$services_section"
 fi
 
 echo

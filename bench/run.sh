@@ -10,7 +10,8 @@
 # (bench/bench.h): the machine may be busy, and only side-by-side figures survive that.
 # An arch is measured only where this machine runs its programs natively (ci/wine.sh:
 # wine_can_run; emulated x86 gives no figure worth publishing); otherwise the document says it
-# was not run, and why.
+# was not run, and why. Where wine/build.sh has built Wine's webservices.dll (build/wine), the
+# services benchmark compares its patched and pristine DLLs too (bench/services.sh).
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -79,6 +80,13 @@ for arch in $arches; do
     fi
     bash "$root/cmake/wine-prefix.sh" stop >/dev/null 2>&1
 done
+
+# The services against Wine's pristine and patched webservices.dll (bench/services.sh), where
+# wine/build.sh has left them; its section goes into the document with the rest.
+if ls build/wine/*/pristine/webservices.dll build/wine/*/patched/webservices.dll >/dev/null 2>&1; then
+    echo "=== services: patched against pristine webservices.dll"
+    bash "$root/bench/services.sh" --no-doc $arches
+fi
 
 cut -d' ' -f1-3 /proc/loadavg >"$out/load_after"
 bash "$root/bench/report.sh" "$out"
