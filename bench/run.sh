@@ -8,7 +8,7 @@
 #
 # Every figure is a ratio measured in one process, engine and baseline in alternating rounds
 # (bench/bench.h): the machine may be busy, and only side-by-side figures survive that.
-# An arch is measured only where this machine runs its programs natively (ci/wine.sh:
+# An arch is measured only where this machine runs its programs natively (cmake/wine.sh:
 # wine_can_run; emulated x86 gives no figure worth publishing); otherwise the document says it
 # was not run, and why. Where wine/build.sh has built Wine's webservices.dll (build/wine), the
 # services benchmark compares its patched and pristine DLLs too (bench/services.sh).
@@ -16,7 +16,7 @@ set -u
 cd "$(dirname "$0")/.."
 root=$PWD
 arches=${*:-x64 x86}
-. ci/wine.sh
+. cmake/wine.sh
 
 bash ci/install-deps.sh gnuplot-nox || exit 1
 
