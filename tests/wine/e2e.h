@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Shared by the end-to-end programs of tests/wine/: failure reports that name the row of the
- * table of Wine bugs (docs/WINE.md, issue 12) a failure comes from, a watchdog that ends a hung
- * program, a TCP listener on a free port of 127.0.0.1, the declarations Wine 8.0's webservices.h
- * lacks, and the attack phase: raw connections that send a service malformed net.tcp framing.
+ * Shared by the end-to-end programs of tests/wine/: failure reports that name the Wine bug a
+ * failure comes from (wine/bugs.tsv, numbered as the patch that fixes it), a watchdog that ends
+ * a hung program, a TCP listener on a free port of 127.0.0.1, the declarations Wine 8.0's
+ * webservices.h lacks, and the attack phase: raw connections that send a service malformed
+ * net.tcp framing.
  *
- * A failure prints one line "FAILED at <what> <hr>: row <n> (<why>)" when the call and its
- * result are the known symptom of a row, or "...: no known row" otherwise. The exit code is 0
+ * A failure prints one line "FAILED at <what> <hr>: bug <NNNN> (<symptom>)" when the call and
+ * its result are the known symptom of a bug, or "...: no known bug" otherwise. The exit code is 0
  * when nothing failed, 1 when something did and 3 when the watchdog fired.
  */
 #ifndef WSASYNC_E2E_H
@@ -20,8 +21,9 @@
 #include <wchar.h>
 #include <webservices.h>
 #include "wsasync.h"
-
-#define ROW_NONE 0
+/* enum e2e_bug (BUG_<SYMBOL>, numbered as the patch that fixes it) and e2e_bug_symptom(),
+ * generated from wine/bugs.tsv by wine/bugs.sh at build time (tests/wine/CMakeLists.txt). */
+#include "e2e_bugs.h"
 
 /* Missing from Wine 8.0's webservices.h: WS_FAULT_DISCLOSURE and the functions that take it. */
 typedef enum { E2E_MINIMAL_FAULT_DISCLOSURE, E2E_FULL_FAULT_DISCLOSURE } E2E_FAULT_DISCLOSURE;
@@ -33,49 +35,22 @@ HRESULT WINAPI WsAbortChannel(WS_CHANNEL *, WS_ERROR *);
 
 static volatile LONG e2e_failures;
 static const char *volatile e2e_phase = "start";  /* what the program is doing, for the watchdog */
-static int e2e_watchdog_row = ROW_NONE;             /* the row a hang in that phase points to */
+static enum e2e_bug e2e_watchdog_bug = BUG_NONE;  /* the bug a hang in that phase points to */
 
-static const char *e2e_row_text(int row)
+/* Reports one failure; bug is the bug whose symptom this is, or BUG_NONE. */
+static void e2e_fail(const char *what, HRESULT hr, enum e2e_bug bug)
 {
-    switch (row)
-    {
-    case 1: return "a completion's synchronous call on its own channel deadlocks";
-    case 2: return "a header set by WsSetHeader cannot be written in binary encoding";
-    case 3: return "closing a TCP session sends no End record: no WS_S_END";
-    case 4: return "WsFlushWriter on buffer output fails";
-    case 5: return "WsFillReader on buffer input rewinds the reader";
-    case 6: return "WsReadElement with WS_READ_OPTIONAL_POINTER fails at the end element";
-    case 7: return "64-bit integers in binary encoding cannot be read";
-    case 8: return "WsCreateMessageForChannel rejects WS_MESSAGE_PROPERTY_HEAP_PROPERTIES";
-    case 9: return "text encoding over net.tcp";
-    case 10: return "a listener serves one WsAcceptChannel at a time";
-    case 11: return "WsCreateFaultFromError is a stub";
-    case 12: return "SOAP 1.2 faults cannot be read";
-    case 13: return "a WS_FAULT_TYPE body cannot be written";
-    case 14: return "a received fault is not reported as WS_E_ENDPOINT_FAULT_RECEIVED";
-    case 15: return "WsInitializeMessage cannot initialize a message from a source message";
-    case 16: return "WsSendFaultMessageForError is a stub";
-    case 17: return "WsAcceptChannel with a context waits for the connection";
-    case 18: return "WsRequestReply fails to give a required reply";
-    case 19: return "a queued operation reads its inputs after the call returned";
-    default: return NULL;
-    }
-}
-
-/* Reports one failure; row is the row whose symptom this is, or ROW_NONE. */
-static void e2e_fail(const char *what, HRESULT hr, int row)
-{
-    const char *text = e2e_row_text(row);
+    const char *text = e2e_bug_symptom(bug);
 
     InterlockedIncrement(&e2e_failures);
-    if (text) printf("FAILED at %s 0x%08lx: row %d (%s)\n", what, (unsigned long)hr, row, text);
-    else printf("FAILED at %s 0x%08lx: no known row\n", what, (unsigned long)hr);
+    if (text) printf("FAILED at %s 0x%08lx: bug %04d (%s)\n", what, (unsigned long)hr, (int)bug, text);
+    else printf("FAILED at %s 0x%08lx: no known bug\n", what, (unsigned long)hr);
     fflush(stdout);
 }
 
-static void e2e_phase_set(const char *phase, int row_if_hung)
+static void e2e_phase_set(const char *phase, enum e2e_bug bug_if_hung)
 {
-    e2e_watchdog_row = row_if_hung;
+    e2e_watchdog_bug = bug_if_hung;
     e2e_phase = phase;
 }
 
@@ -83,11 +58,11 @@ static void e2e_phase_set(const char *phase, int row_if_hung)
  * exit code for it. */
 static int e2e_hung(const char *what)
 {
-    const char *text = e2e_row_text(e2e_watchdog_row);
+    const char *text = e2e_bug_symptom(e2e_watchdog_bug);
 
     InterlockedIncrement(&e2e_failures);
-    if (text) printf("FAILED: %s, during %s: row %d (%s)\n", what, e2e_phase, e2e_watchdog_row, text);
-    else printf("FAILED: %s, during %s: no known row\n", what, e2e_phase);
+    if (text) printf("FAILED: %s, during %s: bug %04d (%s)\n", what, e2e_phase, (int)e2e_watchdog_bug, text);
+    else printf("FAILED: %s, during %s: no known bug\n", what, e2e_phase);
     fflush(stdout);
     return 3;
 }
@@ -146,13 +121,13 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
     if (record->ExceptionCode == 0x80000100 && record->NumberParameters >= 2)
     {
         const char *function = (const char *)record->ExceptionInformation[1];
-        int row = !function ? ROW_NONE : !strcmp(function, "WsCreateFaultFromError") ? 11
-                : !strcmp(function, "WsSendFaultMessageForError") ? 16 : ROW_NONE;
+        enum e2e_bug bug = !function ? BUG_NONE : !strcmp(function, "WsCreateFaultFromError") ? BUG_FAULT_FROM_ERROR
+                         : !strcmp(function, "WsSendFaultMessageForError") ? BUG_FAULT_FOR_ERROR : BUG_NONE;
         char what[160];
 
         snprintf(what, sizeof(what), "a call to the unimplemented %s.%s",
                  (const char *)record->ExceptionInformation[0], function ? function : "?");
-        e2e_fail(what, E_NOTIMPL, row);
+        e2e_fail(what, E_NOTIMPL, bug);
     }
     else
     {
@@ -163,7 +138,7 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
         if (GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
                                record->ExceptionAddress, &base) && GetModuleFileNameA(base, module, sizeof(module)))
             name = strrchr(module, '\\') ? strrchr(module, '\\') + 1 : module;
-        printf("FAILED: exception 0x%08lx at %s+0x%lx during %s: no known row\n", (unsigned long)record->ExceptionCode,
+        printf("FAILED: exception 0x%08lx at %s+0x%lx during %s: no known bug\n", (unsigned long)record->ExceptionCode,
                name, (unsigned long)((BYTE *)record->ExceptionAddress - (BYTE *)base), e2e_phase);
         fflush(stdout);
     }
@@ -520,22 +495,22 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     e2e_attack.idle = idle;
     if (WSAStartup(MAKEWORD(2, 2), &wsa))
     {
-        e2e_fail("attacks: WSAStartup", HRESULT_FROM_WIN32(WSAGetLastError()), ROW_NONE);
+        e2e_fail("attacks: WSAStartup", HRESULT_FROM_WIN32(WSAGetLastError()), BUG_NONE);
         return FALSE;
     }
 
-    e2e_phase_set("attacks: waiting for the service to be idle", ROW_NONE);
+    e2e_phase_set("attacks: waiting for the service to be idle", BUG_NONE);
     if (!e2e_attack_wait(0, 30000))
     {
         snprintf(what, sizeof(what), "attacks: the service was not idle (%ld of %ld channels accepting)",
                  e2e_attack.accepting, idle);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         WSACleanup();
         return FALSE;
     }
     GetProcessHandleCount(GetCurrentProcess(), &reported);
 
-    e2e_phase_set("attacks: malformed framing sent to the service", ROW_NONE);
+    e2e_phase_set("attacks: malformed framing sent to the service", BUG_NONE);
     InterlockedExchange(&e2e_attack.errors, 0);
     InterlockedExchange(&e2e_attack.running, 1);
     for (attack = 0; attack < E2E_ATTACKS * E2E_ATTACK_SETS; attack++)
@@ -547,7 +522,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
         {
             snprintf(what, sizeof(what), "attacks: after the first set, the service saw %ld errors of %d attacks",
                      e2e_attack.errors, sent);
-            e2e_fail(what, E_FAIL, ROW_NONE);
+            e2e_fail(what, E_FAIL, BUG_NONE);
             InterlockedExchange(&e2e_attack.running, 0);
             WSACleanup();
             return FALSE;
@@ -558,15 +533,15 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
         if (result == E2E_ATTACK_NO_CONNECTION)
         {
             snprintf(what, sizeof(what), "attacks: connecting for \"%s\"", name);
-            e2e_fail(what, HRESULT_FROM_WIN32(WSAGetLastError()), ROW_NONE);
+            e2e_fail(what, HRESULT_FROM_WIN32(WSAGetLastError()), BUG_NONE);
             continue;
         }
         if (result == E2E_ATTACK_TIMEOUT)
         {
-            /* The service is stuck: the row is that of the phase its series last entered. */
+            /* The service is stuck: the bug is that of the phase its series last entered. */
             snprintf(what, sizeof(what), "attacks: the service did not close the connection of \"%s\" within 30 s, "
                      "%ld errors seen, during %s", name, e2e_attack.errors, e2e_phase);
-            e2e_fail(what, HRESULT_FROM_WIN32(WAIT_TIMEOUT), e2e_watchdog_row);
+            e2e_fail(what, HRESULT_FROM_WIN32(WAIT_TIMEOUT), e2e_watchdog_bug);
             InterlockedExchange(&e2e_attack.running, 0);
             WSACleanup();
             return FALSE;
@@ -577,7 +552,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     {
         snprintf(what, sizeof(what), "attacks: the service saw %ld errors of %d attacks, %ld of %ld channels accepting",
                  e2e_attack.errors, sent, e2e_attack.accepting, idle);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         InterlockedExchange(&e2e_attack.running, 0);
         WSACleanup();
         return FALSE;
@@ -593,7 +568,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     if (e2e_attack.errors != sent)
     {
         snprintf(what, sizeof(what), "attacks: %ld errors seen by the service for %d attacks", e2e_attack.errors, sent);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         return FALSE;
     }
     if (others_after > others_before || events_after >= events_before + sent - E2E_ATTACKS)
@@ -601,7 +576,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
         snprintf(what, sizeof(what), "attacks: handles leaked: %lu other than events before, %lu after; "
                  "%lu events before, %lu after", (unsigned long)others_before, (unsigned long)others_after,
                  (unsigned long)events_before, (unsigned long)events_after);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         return FALSE;
     }
     return TRUE;

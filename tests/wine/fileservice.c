@@ -23,8 +23,8 @@
  * them then asks for a file that does not exist and must get the fault within its timeout. Then
  * the service stops: each series in accept is woken by one last connection, closes it and ends.
  *
- * Exit code 0 when all of that held. A failure names the row of docs/WINE.md's table of Wine
- * bugs whose symptom it is (see e2e.h); a watchdog ends a hung run.
+ * Exit code 0 when all of that held. A failure names the Wine bug whose symptom it
+ * is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends a hung run.
  */
 #include "e2e.h"
 
@@ -121,7 +121,7 @@ static HRESULT create_message(WS_CHANNEL *channel, WS_MESSAGE **message, const c
     if (hr != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsCreateMessageForChannel(WS_MESSAGE_PROPERTY_HEAP_PROPERTIES)", who);
-        e2e_fail(what, hr, hr == E_INVALIDARG ? 8 : ROW_NONE);
+        e2e_fail(what, hr, hr == E_INVALIDARG ? BUG_HEAP_PROPERTIES : BUG_NONE);
     }
     return hr;
 }
@@ -167,11 +167,11 @@ static HRESULT CALLBACK step_reset(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_
 static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                      const WS_ASYNC_CONTEXT *, WS_ERROR *);
 
-static void series_fail(struct series *s, const char *call, HRESULT hr, int row)
+static void series_fail(struct series *s, const char *call, HRESULT hr, enum e2e_bug bug)
 {
     char what[128];
     snprintf(what, sizeof(what), "service channel %d %s", s->index, call);
-    e2e_fail(what, hr, row);
+    e2e_fail(what, hr, bug);
 }
 
 static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
@@ -182,7 +182,7 @@ static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *s
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsCloseChannel", hr, ROW_NONE);
+        series_fail(s, "WsCloseChannel", hr, BUG_NONE);
         return hr;
     }
     next->function = step_reset;
@@ -207,7 +207,7 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? 2 : ROW_NONE);
+        series_fail(s, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
         return hr;
     }
     next->function = step_receive;
@@ -222,7 +222,7 @@ static HRESULT CALLBACK step_fault_sent(HRESULT hr, WS_CALLBACK_MODEL model, voi
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? 13 : ROW_NONE);
+        series_fail(s, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? BUG_FAULT_WRITE : BUG_NONE);
         return hr;
     }
     next->function = step_receive;
@@ -244,15 +244,15 @@ static HRESULT reply_fault(struct series *s, const WCHAR *name, HRESULT failure,
     WsAddErrorString(s->error, &string);
     memset(&s->fault, 0, sizeof(s->fault));
     /* Wine 8.0 has it as a stub: the call aborts the process (the crash filter reports it). */
-    e2e_phase_set("service creating a fault", 11);
+    e2e_phase_set("service creating a fault", BUG_FAULT_FROM_ERROR);
     hr = WsCreateFaultFromError(s->error, failure, E2E_FULL_FAULT_DISCLOSURE, heap, &s->fault);
     if (hr != S_OK)
     {
-        series_fail(s, "WsCreateFaultFromError", hr, ROW_NONE);
+        series_fail(s, "WsCreateFaultFromError", hr, BUG_NONE);
         return hr;
     }
     s->faults++;
-    e2e_phase_set("service sending a fault", ROW_NONE);
+    e2e_phase_set("service sending a fault", BUG_NONE);
     next->function = step_fault_sent;
     return WsSendReplyMessage(s->channel, s->reply, &fault_description, WS_WRITE_REQUIRED_VALUE, &s->fault,
                               sizeof(s->fault), s->request, context, error);
@@ -279,12 +279,12 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     {
         /* A client closing without an End record: the read fails instead of WS_S_END. */
         series_fail(s, "WsReadMessageStart", hr,
-                    hr == (HRESULT)WS_E_INVALID_FORMAT && client_closing ? 3 : ROW_NONE);
+                    hr == (HRESULT)WS_E_INVALID_FORMAT && client_closing ? BUG_NO_END_RECORD : BUG_NONE);
         return hr;
     }
     if (model != WS_LONG_CALLBACK)
     {
-        series_fail(s, "request step invoked short, it needs to block", E_FAIL, ROW_NONE);
+        series_fail(s, "request step invoked short, it needs to block", E_FAIL, BUG_NONE);
         return E_FAIL;
     }
 
@@ -294,25 +294,25 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK || action.length != request_action.length ||
         memcmp(action.bytes, request_action.bytes, action.length))
     {
-        series_fail(s, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL, ROW_NONE);
+        series_fail(s, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL, BUG_NONE);
         return FAILED(hr) ? hr : E_FAIL;
     }
 
-    e2e_phase_set("service reading a request synchronously in a completion", 1);
+    e2e_phase_set("service reading a request synchronously in a completion", BUG_COMPLETION_ON_QUEUE);
     hr = WsReadBody(s->request, &request_element, WS_READ_REQUIRED_POINTER, heap, &request, sizeof(request), error);
     if (hr != S_OK)
     {
         /* The request's position is a 64-bit field, written as a shorter integer record. */
-        series_fail(s, "WsReadBody(request)", hr, hr == E_NOTIMPL ? 7 : ROW_NONE);
+        series_fail(s, "WsReadBody(request)", hr, hr == E_NOTIMPL ? BUG_INT64_BINARY : BUG_NONE);
         return hr;
     }
     hr = WsReadMessageEnd(s->channel, s->request, NULL, error);
     if (hr != S_OK)
     {
-        series_fail(s, "WsReadMessageEnd", hr, ROW_NONE);
+        series_fail(s, "WsReadMessageEnd", hr, BUG_NONE);
         return hr;
     }
-    e2e_phase_set("service processing a request", ROW_NONE);
+    e2e_phase_set("service processing a request", BUG_NONE);
     s->requests++;
 
     WsResetMessage(s->reply, NULL);
@@ -341,7 +341,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     }
     CloseHandle(s->file);
 
-    e2e_phase_set("service replying", ROW_NONE);
+    e2e_phase_set("service replying", BUG_NONE);
     next->function = step_replied;
     return WsSendReplyMessage(s->channel, s->reply, &chunk_description, WS_WRITE_REQUIRED_VALUE, &s->chunk,
                               sizeof(s->chunk), s->request, context, error);
@@ -368,14 +368,14 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK)
     {
         /* Several channels accept on the one listener at once. */
-        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? 10 : ROW_NONE);
+        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? BUG_ONE_ACCEPT : BUG_NONE);
         return hr;
     }
     s->used = TRUE;
     if (WsGetChannelProperty(s->channel, WS_CHANNEL_PROPERTY_ENCODING, &encoding, sizeof(encoding), NULL) != S_OK ||
         encoding != WS_ENCODING_XML_BINARY_SESSION_1)
     {
-        series_fail(s, "channel encoding: expected binary session", E_FAIL, ROW_NONE);
+        series_fail(s, "channel encoding: expected binary session", E_FAIL, BUG_NONE);
         return E_FAIL;
     }
     /* A session accepted after the stop is the wake-up call: close it and end. */
@@ -404,12 +404,12 @@ static HRESULT CALLBACK step_reset(HRESULT hr, WS_CALLBACK_MODEL model, void *st
     {
         if (model != WS_LONG_CALLBACK)
         {
-            series_fail(s, "reset step invoked short, it needs to block", E_FAIL, ROW_NONE);
+            series_fail(s, "reset step invoked short, it needs to block", E_FAIL, BUG_NONE);
             return E_FAIL;
         }
         if ((hr = WsResetChannel(s->channel, error)) != S_OK)
         {
-            series_fail(s, "WsResetChannel", hr, ROW_NONE);
+            series_fail(s, "WsResetChannel", hr, BUG_NONE);
             return hr;
         }
         s->used = FALSE;
@@ -456,13 +456,13 @@ static HRESULT open_client(WS_CHANNEL **channel, WS_MESSAGE **request, WS_MESSAG
                               ARRAYSIZE(channel_properties), NULL, channel, NULL)) != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsCreateChannel", who);
-        e2e_fail(what, hr, ROW_NONE);
+        e2e_fail(what, hr, BUG_NONE);
         return hr;
     }
     if ((hr = WsOpenChannel(*channel, &address, NULL, NULL)) != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsOpenChannel", who);
-        e2e_fail(what, hr, ROW_NONE);
+        e2e_fail(what, hr, BUG_NONE);
         return hr;
     }
     if ((hr = create_message(*channel, request, who)) != S_OK) return hr;
@@ -479,7 +479,7 @@ static void close_client(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *r
     if ((hr = WsCloseChannel(channel, NULL, NULL)) != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsCloseChannel", who);
-        e2e_fail(what, hr, ROW_NONE);
+        e2e_fail(what, hr, BUG_NONE);
     }
     if (request) WsFreeMessage(request);
     if (reply) WsFreeMessage(reply);
@@ -504,7 +504,7 @@ static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply,
     if (hr != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsSendMessage(position %lld)", who, position);
-        e2e_fail(what, hr, hr == E_NOTIMPL ? 2 : ROW_NONE);
+        e2e_fail(what, hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
         return hr;
     }
     hr = WsReceiveMessage(channel, reply, reply_descriptions, ARRAYSIZE(reply_descriptions),
@@ -512,15 +512,15 @@ static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply,
                           sizeof(*body), index, NULL, error);
     if (error && hr != S_OK && hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED)
     {
-        /* The fault was read but not reported (or, row 12, not read). */
+        /* The fault was read but not reported (or, without patch 0015, not read). */
         snprintf(what, sizeof(what), "%s WsReceiveMessage(fault expected)", who);
-        e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? 14 : ROW_NONE);
+        e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? BUG_FAULT_NOT_REPORTED : BUG_NONE);
     }
     else if (!error && hr != S_OK)
     {
         /* The reply's position and total are 64-bit fields. */
         snprintf(what, sizeof(what), "%s WsReceiveMessage(position %lld)", who, position);
-        e2e_fail(what, hr, hr == E_NOTIMPL ? 7 : ROW_NONE);
+        e2e_fail(what, hr, hr == E_NOTIMPL ? BUG_INT64_BINARY : BUG_NONE);
     }
     return hr;
 }
@@ -553,7 +553,7 @@ static DWORD WINAPI client_thread(void *param)
     {
         snprintf(what, sizeof(what), "%s: size reply %lu, position %lld, total %lld (expected %d)", who,
                  (unsigned long)index, index ? 0 : chunk->position, index ? 0 : chunk->total, FILE_SIZE);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         goto done;
     }
     total = chunk->total;
@@ -561,7 +561,7 @@ static DWORD WINAPI client_thread(void *param)
     copy = CreateFileW(copy_path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     if (copy == INVALID_HANDLE_VALUE)
     {
-        e2e_fail("creating the copy", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+        e2e_fail("creating the copy", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
         goto done;
     }
     for (position = 0; position < total; position += chunk->data.length)
@@ -576,13 +576,13 @@ static DWORD WINAPI client_thread(void *param)
             snprintf(what, sizeof(what), "%s: chunk reply %lu at %lld: position %lld, total %lld, %lu bytes",
                      who, (unsigned long)index, position, index ? 0 : chunk->position, index ? 0 : chunk->total,
                      index ? 0ul : (unsigned long)chunk->data.length);
-            e2e_fail(what, E_FAIL, ROW_NONE);
+            e2e_fail(what, E_FAIL, BUG_NONE);
             goto done;
         }
         if (!WriteFile(copy, chunk->data.bytes, chunk->data.length, &written, NULL) ||
             written != chunk->data.length)
         {
-            e2e_fail("writing the copy", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+            e2e_fail("writing the copy", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
             goto done;
         }
     }
@@ -597,7 +597,7 @@ static DWORD WINAPI client_thread(void *param)
         if (content) while (i < read && i < FILE_SIZE && content[i] == original[i]) i++;
         snprintf(what, sizeof(what), "%s: the copy differs from the original (%lu bytes, first difference at %lu)",
                  who, (unsigned long)read, (unsigned long)i);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         goto done;
     }
     printf("%s: copied %d bytes in %d-byte chunks, identical\n", who, FILE_SIZE, CHUNK);
@@ -607,7 +607,7 @@ static DWORD WINAPI client_thread(void *param)
     {
         if ((hr = WsCreateError(NULL, 0, &error)) != S_OK)
         {
-            e2e_fail("WsCreateError", hr, ROW_NONE);
+            e2e_fail("WsCreateError", hr, BUG_NONE);
             goto done;
         }
         hr = call(channel, request, reply, L"missing.bin", -1, &body, &index, error, who);
@@ -615,7 +615,7 @@ static DWORD WINAPI client_thread(void *param)
         {
             snprintf(what, sizeof(what), "%s: missing file: a reply (%lu) instead of a fault", who,
                      (unsigned long)index);
-            e2e_fail(what, E_FAIL, ROW_NONE);
+            e2e_fail(what, E_FAIL, BUG_NONE);
             goto done;
         }
         if (hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED) goto done;
@@ -627,7 +627,7 @@ static DWORD WINAPI client_thread(void *param)
                      "the first without the file name", who, fault ? "received" : "absent",
                      fault && fault->code ? (unsigned long)fault->code->value.localName.length : 0ul,
                      fault ? (unsigned long)fault->reasonCount : 0ul);
-            e2e_fail(what, FAILED(hr) ? hr : E_FAIL, ROW_NONE);
+            e2e_fail(what, FAILED(hr) ? hr : E_FAIL, BUG_NONE);
             goto done;
         }
         printf("%s: missing file: fault %.*s (%.*s), \"%.*ls\"\n", who, (int)fault->code->value.localName.length,
@@ -706,20 +706,20 @@ int main(void)
     series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!make_served_file())
     {
-        e2e_fail("creating the served file", HRESULT_FROM_WIN32(GetLastError()), ROW_NONE);
+        e2e_fail("creating the served file", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
         return 1;
     }
 
-    e2e_phase_set("service set-up", ROW_NONE);
+    e2e_phase_set("service set-up", BUG_NONE);
     if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener,
                                NULL)) != S_OK)
     {
-        e2e_fail("WsCreateListener", hr, ROW_NONE);
+        e2e_fail("WsCreateListener", hr, BUG_NONE);
         return 1;
     }
     if ((hr = e2e_open_listener(listener, url_chars, ARRAYSIZE(url_chars), &url)) != S_OK)
     {
-        e2e_fail("WsOpenListener", hr, ROW_NONE);
+        e2e_fail("WsOpenListener", hr, BUG_NONE);
         return 1;
     }
     printf("service: listening on %ls with %d channels\n", url_chars, SERIES);
@@ -731,7 +731,7 @@ int main(void)
         if ((hr = WsCreateChannelForListener(listener, channel_properties, ARRAYSIZE(channel_properties),
                                              &s->channel, NULL)) != S_OK)
         {
-            e2e_fail("WsCreateChannelForListener", hr, ROW_NONE);
+            e2e_fail("WsCreateChannelForListener", hr, BUG_NONE);
             return 1;
         }
         if (create_message(s->channel, &s->request, "service") != S_OK ||
@@ -739,7 +739,7 @@ int main(void)
             return 1;
         if ((hr = WsCreateError(NULL, 0, &s->error)) != S_OK || !(s->buffer = malloc(CHUNK)))
         {
-            e2e_fail("service set-up", hr, ROW_NONE);
+            e2e_fail("service set-up", hr, BUG_NONE);
             return 1;
         }
     }
@@ -751,12 +751,12 @@ int main(void)
     }
     Sleep(200);  /* the series reach their accepts */
 
-    e2e_phase_set("clients copying", ROW_NONE);
+    e2e_phase_set("clients copying", BUG_NONE);
     for (i = 0; i < CLIENTS; i++) clients[i] = CreateThread(NULL, 0, client_thread, (void *)(INT_PTR)i, 0, NULL);
     if ((i = e2e_wait_threads(CLIENTS, clients, 100000, "the clients"))) return i;
 
     /* The stop: every series still accepting is woken once, closes that session and ends. */
-    e2e_phase_set("service stopping", ROW_NONE);
+    e2e_phase_set("service stopping", BUG_NONE);
     InterlockedExchange(&stopping, 1);
     for (i = 0; i < SERIES && series_left; i++) wake_series();
     if (WaitForSingleObject(series_event, 30000) != WAIT_OBJECT_0)
@@ -766,10 +766,10 @@ int main(void)
     {
         requests += series[i].requests;
         faults += series[i].faults;
-        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, ROW_NONE);
+        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, BUG_NONE);
     }
     printf("service: %ld requests answered, %ld faults sent\n", requests, faults);
-    if (faults != 1 && !e2e_failures) e2e_fail("service: faults sent (expected 1)", faults, ROW_NONE);
+    if (faults != 1 && !e2e_failures) e2e_fail("service: faults sent (expected 1)", faults, BUG_NONE);
 
     for (i = 0; i < SERIES; i++)
     {

@@ -31,8 +31,8 @@
  * Between the two rounds, the attack phase of e2e.h: raw connections with malformed framing,
  * each of which must cost the service one channel error and no handle.
  *
- * Exit code 0 when all of that held. A failure names the row of docs/WINE.md's table of Wine
- * bugs whose symptom it is (see e2e.h); a watchdog ends a hung run.
+ * Exit code 0 when all of that held. A failure names the Wine bug whose symptom it
+ * is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends a hung run.
  */
 #include "e2e.h"
 
@@ -141,23 +141,23 @@ static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYN
 static HRESULT CALLBACK step_close(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                    const WS_ASYNC_CONTEXT *, WS_ERROR *);
 
-static void series_fail(struct series *s, const char *call, HRESULT hr, int row)
+static void series_fail(struct series *s, const char *call, HRESULT hr, enum e2e_bug bug)
 {
     char what[160];
     snprintf(what, sizeof(what), "service channel %d %s", s->index, call);
-    e2e_fail(what, hr, row);
+    e2e_fail(what, hr, bug);
 }
 
 /* A session ends in an error: an attack's is expected, any other is a failure. Either way only
  * this session is lost: the channel is closed (no call is pending on it, nothing to abort), reset,
  * and accepts again. */
-static HRESULT session_error(struct series *s, const char *call, HRESULT hr, int row, WS_ASYNC_OPERATION *next)
+static HRESULT session_error(struct series *s, const char *call, HRESULT hr, enum e2e_bug bug, WS_ASYNC_OPERATION *next)
 {
     s->errors++;
     if (e2e_attack_session_error())
         printf("service channel %d: %s 0x%08lx (an attack)\n", s->index, call, (unsigned long)hr);
     else
-        series_fail(s, call, hr, row);
+        series_fail(s, call, hr, bug);
     next->function = step_close;
     return S_OK;
 }
@@ -170,7 +170,7 @@ static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *s
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsCloseChannel", hr, ROW_NONE);
+        series_fail(s, "WsCloseChannel", hr, BUG_NONE);
         return hr;
     }
     next->function = step_reset;
@@ -194,7 +194,7 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
 
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
-        return session_error(s, "sending the reply", hr, hr == E_NOTIMPL ? 2 : ROW_NONE, next);
+        return session_error(s, "sending the reply", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE, next);
     next->function = step_receive;
     return S_OK;
 }
@@ -207,10 +207,11 @@ static HRESULT CALLBACK step_reply_started(HRESULT hr, WS_CALLBACK_MODEL model, 
     struct series *s = state;
 
     (void)model;
-    if (hr != S_OK) return session_error(s, "WsWriteMessageStart(reply)", hr, hr == E_NOTIMPL ? 2 : ROW_NONE, next);
+    if (hr != S_OK)
+        return session_error(s, "WsWriteMessageStart(reply)", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE, next);
     if ((hr = WsWriteBody(s->reply, &reply_element, WS_WRITE_REQUIRED_VALUE, &s->answer, sizeof(s->answer),
                           error)) != S_OK)
-        return session_error(s, "WsWriteBody(reply)", hr, ROW_NONE, next);
+        return session_error(s, "WsWriteBody(reply)", hr, BUG_NONE, next);
     next->function = step_replied;
     return WsWriteMessageEnd(s->channel, s->reply, context, error);
 }
@@ -233,13 +234,13 @@ static HRESULT answer_fault(struct series *s, const struct calc_request *request
     WsResetError(s->fault_error);
     if ((hr = WsAddErrorString(s->fault_error, &string)) != S_OK)
     {
-        series_fail(s, "WsAddErrorString", hr, ROW_NONE);
+        series_fail(s, "WsAddErrorString", hr, BUG_NONE);
         next->function = step_close;
         return S_OK;
     }
     s->answered[WAY_FAULT]++;
     /* Wine 8.0 has it as a stub: the call aborts the process (the crash filter reports it). */
-    e2e_phase_set("service sending a fault", 16);
+    e2e_phase_set("service sending a fault", BUG_FAULT_FOR_ERROR);
     next->function = step_replied;
     return WsSendFaultMessageForError(s->channel, s->reply, s->fault_error, E_INVALIDARG, E2E_FULL_FAULT_DISCLOSURE,
                                       s->request, context, error);
@@ -254,7 +255,7 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     struct calc_reply answer;  /* way 2: on this step's stack, the call must take a copy */
     enum reply_way way;
 
-    if (hr != S_OK) return session_error(s, "WsReadMessageEnd", hr, ROW_NONE, next);
+    if (hr != S_OK) return session_error(s, "WsReadMessageEnd", hr, BUG_NONE, next);
     if (!request->operation || wcscmp(request->operation, L"square") || request->value < 0)
         return answer_fault(s, request, next, context, error);
 
@@ -266,7 +267,7 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     /* A synchronous call needs a step invoked long; a short one answers asynchronously. */
     if (way == WAY_SEND_SYNC && model != WS_LONG_CALLBACK) way = WAY_SEND_ASYNC;
     s->answered[way]++;
-    e2e_phase_set("service replying", ROW_NONE);
+    e2e_phase_set("service replying", BUG_NONE);
 
     if (way == WAY_SEND_ASYNC)
     {
@@ -280,7 +281,8 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     /* The reply is addressed from the request: RelatesTo carries the request's MessageID. */
     if ((hr = WsInitializeMessage(s->reply, WS_REPLY_MESSAGE, s->request, error)) != S_OK)
     {
-        series_fail(s, "WsInitializeMessage(WS_REPLY_MESSAGE, request)", hr, hr == E_NOTIMPL ? 15 : ROW_NONE);
+        series_fail(s, "WsInitializeMessage(WS_REPLY_MESSAGE, request)", hr,
+                    hr == E_NOTIMPL ? BUG_REPLY_FROM_REQUEST : BUG_NONE);
         next->function = step_close;
         return S_OK;
     }
@@ -294,7 +296,7 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     }
     if ((hr = WsSetHeader(s->reply, WS_ACTION_HEADER, WS_XML_STRING_TYPE, WS_WRITE_REQUIRED_VALUE, &reply_action,
                           sizeof(reply_action), error)) != S_OK)
-        return session_error(s, "WsSetHeader(reply action)", hr, ROW_NONE, next);
+        return session_error(s, "WsSetHeader(reply action)", hr, BUG_NONE, next);
     next->function = step_reply_started;
     return WsWriteMessageStart(s->channel, s->reply, context, error);
 }
@@ -313,7 +315,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
         next->function = step_close;
         return S_OK;
     }
-    if (hr != S_OK) return session_error(s, "WsReadMessageStart", hr, ROW_NONE, next);
+    if (hr != S_OK) return session_error(s, "WsReadMessageStart", hr, BUG_NONE, next);
 
     memset(&action, 0, sizeof(action));
     hr = WsGetHeader(s->request, WS_ACTION_HEADER, WS_XML_STRING_TYPE, WS_READ_REQUIRED_VALUE, s->heap, &action,
@@ -321,11 +323,11 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK || action.length != request_action.length ||
         memcmp(action.bytes, request_action.bytes, action.length))
         return session_error(s, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL,
-                             ROW_NONE, next);
+                             BUG_NONE, next);
     /* The body is buffered: reading it does not block. */
     hr = WsReadBody(s->request, &request_element, WS_READ_REQUIRED_POINTER, s->heap, &request, sizeof(request),
                     error);
-    if (hr != S_OK) return session_error(s, "WsReadBody(request)", hr, ROW_NONE, next);
+    if (hr != S_OK) return session_error(s, "WsReadBody(request)", hr, BUG_NONE, next);
     s->body = request;
     next->function = step_request_read;
     return WsReadMessageEnd(s->channel, s->request, context, error);
@@ -340,7 +342,7 @@ static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *
     WsResetMessage(s->request, NULL);
     WsResetMessage(s->reply, NULL);
     WsResetHeap(s->heap, NULL);
-    e2e_phase_set("service waiting for a request", ROW_NONE);
+    e2e_phase_set("service waiting for a request", BUG_NONE);
     next->function = step_received;
     return WsReadMessageStart(s->channel, s->request, context, error);
 }
@@ -354,7 +356,7 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
     e2e_attack_accepted();
     if (hr != S_OK)
     {
-        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? 10 : ROW_NONE);
+        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? BUG_ONE_ACCEPT : BUG_NONE);
         return hr;
     }
     s->used = TRUE;
@@ -386,7 +388,7 @@ static HRESULT CALLBACK step_reset(HRESULT hr, WS_CALLBACK_MODEL model, void *st
     {
         if ((hr = WsResetChannel(s->channel, error)) != S_OK)
         {
-            series_fail(s, "WsResetChannel", hr, ROW_NONE);
+            series_fail(s, "WsResetChannel", hr, BUG_NONE);
             return hr;
         }
         s->used = FALSE;
@@ -440,11 +442,11 @@ struct client
 
 static volatile LONG relates_to_checked, relates_to_unreadable;
 
-static void client_fail(struct client *c, const char *call, HRESULT hr, int row)
+static void client_fail(struct client *c, const char *call, HRESULT hr, enum e2e_bug bug)
 {
     char what[200];
     snprintf(what, sizeof(what), "%s %s", c->name, call);
-    e2e_fail(what, hr, row);
+    e2e_fail(what, hr, bug);
 }
 
 /* The request, made with the given context (NULL: synchronously). Its inputs live on this
@@ -538,7 +540,7 @@ static HRESULT client_series(struct client *c, WS_ASYNC_FUNCTION first, const ch
     if (hr != WS_S_ASYNC) return hr;
     if (WaitForSingleObject(c->done, 60000) != WAIT_OBJECT_0)
     {
-        client_fail(c, what, E_PENDING, ROW_NONE);
+        client_fail(c, what, E_PENDING, BUG_NONE);
         return E_PENDING;
     }
     return c->result;
@@ -590,7 +592,7 @@ static void check_relates_to(struct client *c)
                                : memcmp(&message_id.guid, &relates_to.guid, sizeof(GUID))))
     {
         snprintf(what, sizeof(what), "reply %d: RelatesTo is not the request's MessageID", c->sequence);
-        client_fail(c, what, E_FAIL, ROW_NONE);
+        client_fail(c, what, E_FAIL, BUG_NONE);
         return;
     }
     InterlockedIncrement(&relates_to_checked);
@@ -615,20 +617,20 @@ static BOOL good_request(struct client *c, INT32 sequence, INT32 value, BOOL asy
         /* The service received the request as it was overwritten after the call returned. */
         snprintf(what, sizeof(what), "%s WsRequestReply %d: the service got the overwritten request (%ls)", how,
                  sequence, reason);
-        client_fail(c, what, hr, 19);
+        client_fail(c, what, hr, BUG_LATE_INPUT);
         return FALSE;
     }
     if (hr != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsRequestReply %d", how, sequence);
-        client_fail(c, what, hr, ROW_NONE);
+        client_fail(c, what, hr, BUG_NONE);
         return FALSE;
     }
     answer = c->answer;
     if (!answer)
     {
         snprintf(what, sizeof(what), "%s WsRequestReply %d: S_OK without the required reply", how, sequence);
-        client_fail(c, what, E_POINTER, 18);
+        client_fail(c, what, E_POINTER, BUG_REQUIRED_REPLY);
         return FALSE;
     }
     if (answer->client != c->index || answer->sequence != sequence || answer->value != value ||
@@ -641,7 +643,7 @@ static BOOL good_request(struct client *c, INT32 sequence, INT32 value, BOOL asy
                  "(sent value %d)%s", how, sequence, answer->client, answer->sequence, answer->value,
                  (long long)answer->result, value,
                  scribbled ? ", the service's reply value as overwritten after its call returned" : "");
-        client_fail(c, what, E_FAIL, scribbled ? 19 : ROW_NONE);
+        client_fail(c, what, E_FAIL, scribbled ? BUG_LATE_INPUT : BUG_NONE);
         return FALSE;
     }
     check_relates_to(c);
@@ -675,13 +677,13 @@ static BOOL bad_request(struct client *c, INT32 sequence, BOOL asynchronous)
     {
         snprintf(what, sizeof(what), "%s WsRequestReply of a bad request: %s instead of WS_E_ENDPOINT_FAULT_RECEIVED",
                  how, hr == S_OK ? "a reply" : "a failure");
-        client_fail(c, what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? 14 : ROW_NONE);
+        client_fail(c, what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? BUG_FAULT_NOT_REPORTED : BUG_NONE);
         return FALSE;
     }
     if (!fault_says(c, expected, reason, ARRAYSIZE(reason)))
     {
         snprintf(what, sizeof(what), "%s bad request: the fault's reason \"%ls\" lacks \"%ls\"", how, reason, expected);
-        client_fail(c, what, E_FAIL, ROW_NONE);
+        client_fail(c, what, E_FAIL, BUG_NONE);
         return FALSE;
     }
     if (c->round == 0 && c->index < 2) printf("%s: bad request: fault \"%ls\"\n", c->name, reason);
@@ -703,7 +705,7 @@ static DWORD WINAPI client_thread(void *param)
         (hr = WsCreateMessageForChannel(c->channel, NULL, 0, &c->request, NULL)) != S_OK ||
         (hr = WsCreateMessageForChannel(c->channel, NULL, 0, &c->reply, NULL)) != S_OK)
     {
-        client_fail(c, "set-up", hr, ROW_NONE);
+        client_fail(c, "set-up", hr, BUG_NONE);
         goto done;
     }
 
@@ -714,10 +716,10 @@ static DWORD WINAPI client_thread(void *param)
         WsResetChannel(c->channel, NULL);
         if (WsOpenChannel(c->channel, &address, NULL, NULL) == S_OK)
         {
-            client_fail(c, "asynchronous WsOpenChannel (a synchronous one succeeds)", hr, 19);
+            client_fail(c, "asynchronous WsOpenChannel (a synchronous one succeeds)", hr, BUG_LATE_INPUT);
             WsCloseChannel(c->channel, NULL, NULL);
         }
-        else client_fail(c, "asynchronous WsOpenChannel", hr, ROW_NONE);
+        else client_fail(c, "asynchronous WsOpenChannel", hr, BUG_NONE);
         goto done;
     }
 
@@ -728,7 +730,7 @@ static DWORD WINAPI client_thread(void *param)
     good_request(c, ROUNDS + 1, 11 + c->index, (c->index + 1) % 2);
 
 close:
-    if ((hr = WsCloseChannel(c->channel, NULL, c->error)) != S_OK) client_fail(c, "WsCloseChannel", hr, ROW_NONE);
+    if ((hr = WsCloseChannel(c->channel, NULL, c->error)) != S_OK) client_fail(c, "WsCloseChannel", hr, BUG_NONE);
 done:
     if (c->request) WsFreeMessage(c->request);
     if (c->reply) WsFreeMessage(c->reply);
@@ -781,16 +783,16 @@ int main(void)
     e2e_init(240);
     series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 
-    e2e_phase_set("service set-up", ROW_NONE);
+    e2e_phase_set("service set-up", BUG_NONE);
     if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener,
                                NULL)) != S_OK)
     {
-        e2e_fail("WsCreateListener", hr, ROW_NONE);
+        e2e_fail("WsCreateListener", hr, BUG_NONE);
         return 1;
     }
     if ((hr = e2e_open_listener(listener, url_chars, ARRAYSIZE(url_chars), &url)) != S_OK)
     {
-        e2e_fail("WsOpenListener", hr, ROW_NONE);
+        e2e_fail("WsOpenListener", hr, BUG_NONE);
         return 1;
     }
     printf("service: listening on %ls with %d channels\n", url_chars, SERIES);
@@ -805,14 +807,14 @@ int main(void)
             (hr = WsCreateHeap(1 << 16, 0, NULL, 0, &s->heap, NULL)) != S_OK ||
             (hr = WsCreateError(NULL, 0, &s->fault_error)) != S_OK)
         {
-            e2e_fail("service set-up", hr, ROW_NONE);
+            e2e_fail("service set-up", hr, BUG_NONE);
             return 1;
         }
     }
 
     /* Each series starts with an asynchronous accept: WsAsyncExecute returns before any client
      * connects. A thread per start keeps a DLL whose accept waits from stopping the program. */
-    e2e_phase_set("service starting its series", 17);
+    e2e_phase_set("service starting its series", BUG_SYNC_ACCEPT);
     for (i = 0, j = 0; i < SERIES; i++)
     {
         thread = CreateThread(NULL, 0, series_start, &series[i], 0, NULL);
@@ -823,14 +825,14 @@ int main(void)
             char what[128];
             snprintf(what, sizeof(what), "service channel %d WsAcceptChannel(context): not returned within 10 s, "
                      "no client connecting", i);
-            e2e_fail(what, E_PENDING, 17);
+            e2e_fail(what, E_PENDING, BUG_SYNC_ACCEPT);
         }
         CloseHandle(thread);
     }
 
     for (j = 0; j < 2; j++)
     {
-        e2e_phase_set(j ? "clients after the attacks" : "clients", ROW_NONE);
+        e2e_phase_set(j ? "clients after the attacks" : "clients", BUG_NONE);
         if ((exit_code = client_round(j))) return exit_code;
         if (!j) e2e_attack_phase(&url, SERIES);
     }
@@ -838,7 +840,7 @@ int main(void)
            2, CLIENTS, ROUNDS + 1, relates_to_checked, relates_to_unreadable);
 
     /* The stop: every series still accepting is woken once, closes that session and ends. */
-    e2e_phase_set("service stopping", ROW_NONE);
+    e2e_phase_set("service stopping", BUG_NONE);
     InterlockedExchange(&stopping, 1);
     for (i = 0; i < SERIES && series_left; i++) wake_series();
     if (WaitForSingleObject(series_event, 30000) != WAIT_OBJECT_0)
@@ -848,13 +850,13 @@ int main(void)
     {
         for (j = 0; j < WAY_COUNT; j++) answered[j] += series[i].answered[j];
         errors += series[i].errors;
-        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, ROW_NONE);
+        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, BUG_NONE);
     }
     printf("service: replies by WsWriteMessageStart/End %ld, by synchronous WsSendReplyMessage %ld, by asynchronous "
            "WsSendReplyMessage %ld; %ld faults by WsSendFaultMessageForError; %ld sessions ended in an error\n",
            answered[WAY_WRITE_MESSAGE], answered[WAY_SEND_SYNC], answered[WAY_SEND_ASYNC], answered[WAY_FAULT], errors);
     if (answered[WAY_FAULT] != 2 * CLIENTS && !e2e_failures)
-        e2e_fail("service: faults sent (expected one per client and round)", answered[WAY_FAULT], ROW_NONE);
+        e2e_fail("service: faults sent (expected one per client and round)", answered[WAY_FAULT], BUG_NONE);
 
     for (i = 0; i < SERIES; i++)
     {

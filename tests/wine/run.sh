@@ -12,8 +12,8 @@
 #            WINEDEBUG=fixme+webservices and a CPU-burning process beside it for its duration
 #            (bounded by a timeout, killed after), which must pass too.
 #   dropin   the project's forwarding drop-in, over Wine's builtin: every program must fail, and
-#            its first failure must be the symptom of the row of docs/WINE.md's table given below,
-#            the first Wine bug that program runs into.
+#            its first failure must be the symptom of the bug given below (by the number of the
+#            patch that fixes it, wine/bugs.tsv), the first Wine bug that program runs into.
 # Each program runs in a scratch directory of its own beside a copy of the DLL, with
 # WINEDLLOVERRIDES=webservices=n (dropin: n,b, so the drop-in reaches Wine's builtin). The
 # Wine loader is $WINE if set, else cmake/wine.sh's for the programs' arch; the prefix is $WINEPREFIX
@@ -27,8 +27,9 @@ mode=${3:?usage: run.sh BINDIR DLLDIR patched|dropin}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../cmake/wine.sh"
 
-# The first failure of each program with the drop-in over Wine 8.0's builtin, as a row number.
-declare -A dropin_row=([streaming]=1 [fileservice]=8 [reqreply]=17)
+# The first failure of each program with the drop-in over Wine 8.0's builtin, as the number of the
+# patch that fixes it: the bug's line in wine/bugs.tsv (wine/bugs.sh --check checks it has one).
+declare -A dropin_row=([streaming]=0004 [fileservice]=0013 [reqreply]=0029)
 
 case $mode in
     patched) overrides=webservices=n ;;
@@ -53,7 +54,7 @@ status=0
 # run_program NAME LABEL [VAR=VALUE...]: runs e2e_NAME.exe with the environment given and checks
 # its outcome for MODE; LABEL names the run in what it prints.
 run_program() {
-    local name=$1 label=$2 exe arch why wine dir out rc first row debug
+    local name=$1 label=$2 exe arch why wine dir out rc first bug debug
     shift 2
     exe=$bindir/e2e_$name.exe
     [ -f "$exe" ] || { echo "$label: $exe not found"; status=1; return; }
@@ -83,11 +84,11 @@ run_program() {
         fi
     else
         first=$(printf '%s\n' "$out" | grep -m1 '^FAILED')
-        row=$(printf '%s\n' "$first" | sed -n 's/.*: row \([0-9]*\) (.*/\1/p')
-        if [ $rc != 0 ] && [ "$row" = "${dropin_row[$name]}" ]; then
-            echo "$label ($mode): failed as expected, at row $row: $first"
+        bug=$(printf '%s\n' "$first" | sed -n 's/.*: bug \([0-9]\{4\}\) (.*/\1/p')
+        if [ $rc != 0 ] && [ "$bug" = "${dropin_row[$name]}" ]; then
+            echo "$label ($mode): failed as expected, at bug $bug: $first"
         else
-            echo "$label ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected row ${dropin_row[$name]})"
+            echo "$label ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected bug ${dropin_row[$name]})"
             status=1
         fi
     fi

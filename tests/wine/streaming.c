@@ -15,8 +15,9 @@
  * Each must cost the server only that session: the series sees the error, aborts, closes and
  * resets its channel and accepts again, and the process holds no more handles than before.
  *
- * Exit code 0 when everything arrived and both sides ended cleanly. A failure names the row of
- * docs/WINE.md's table of Wine bugs whose symptom it is (see e2e.h); a watchdog ends a hung run.
+ * Exit code 0 when everything arrived and both sides ended cleanly. A failure names the Wine
+ * bug whose symptom it is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends
+ * a hung run.
  */
 #include "e2e.h"
 
@@ -64,7 +65,7 @@ static BOOL channel_is_binary(WS_CHANNEL *channel, const char *side)
     if (hr == S_OK && encoding == WS_ENCODING_XML_BINARY_SESSION_1) return TRUE;
     snprintf(what, sizeof(what), "%s: channel encoding %d (expected binary session %d)", side, encoding,
              WS_ENCODING_XML_BINARY_SESSION_1);
-    e2e_fail(what, hr, ROW_NONE);
+    e2e_fail(what, hr, BUG_NONE);
     return FALSE;
 }
 
@@ -99,10 +100,10 @@ static HRESULT CALLBACK step_attack_closed(HRESULT hr, WS_CALLBACK_MODEL model, 
                                            WS_ERROR *error)
 {
     (void)model; (void)state; (void)context;
-    e2e_phase_set("server resetting its channel in a completion", 1);
+    e2e_phase_set("server resetting its channel in a completion", BUG_COMPLETION_ON_QUEUE);
     if (hr != S_OK || (hr = WsResetChannel(server.channel, error)) != S_OK)
     {
-        e2e_fail("server closing and resetting its channel after an attack", hr, ROW_NONE);
+        e2e_fail("server closing and resetting its channel after an attack", hr, BUG_NONE);
         return hr;
     }
     server.messages = 0;
@@ -132,7 +133,7 @@ static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *s
                                     const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     (void)model; (void)state; (void)next; (void)context; (void)error;
-    if (hr != S_OK) e2e_fail("server WsCloseChannel", hr, ROW_NONE);
+    if (hr != S_OK) e2e_fail("server WsCloseChannel", hr, BUG_NONE);
     return hr;  /* the end of the series */
 }
 
@@ -140,7 +141,7 @@ static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *st
                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     (void)hr; (void)model; (void)state;
-    e2e_phase_set("server closing its channel", ROW_NONE);
+    e2e_phase_set("server closing its channel", BUG_NONE);
     next->function = step_closed;
     return WsCloseChannel(server.channel, context, error);
 }
@@ -152,7 +153,7 @@ static HRESULT CALLBACK step_message_ended(HRESULT hr, WS_CALLBACK_MODEL model, 
     (void)model; (void)state; (void)context; (void)error;
     if (hr != S_OK)
     {
-        e2e_fail("server WsReadMessageEnd", hr, ROW_NONE);
+        e2e_fail("server WsReadMessageEnd", hr, BUG_NONE);
         return hr;
     }
     server.messages++;
@@ -170,10 +171,10 @@ static HRESULT CALLBACK step_body_filled(HRESULT hr, WS_CALLBACK_MODEL model, vo
     (void)model; (void)state;
     if (hr != S_OK)
     {
-        e2e_fail("server WsFillBody", hr, ROW_NONE);
+        e2e_fail("server WsFillBody", hr, BUG_NONE);
         return hr;
     }
-    e2e_phase_set("server reading records synchronously in a completion", 1);
+    e2e_phase_set("server reading records synchronously in a completion", BUG_COMPLETION_ON_QUEUE);
     for (server.records = 0;; server.records++)
     {
         struct record *record = NULL;
@@ -185,11 +186,12 @@ static HRESULT CALLBACK step_body_filled(HRESULT hr, WS_CALLBACK_MODEL model, vo
         {
             /* Right after WsFillBody the first read failing is the rewound reader; after the
              * last record, the end element not taken for "no more". */
-            int row = hr == (HRESULT)WS_E_INVALID_FORMAT && server.records == 0 ? 5
-                    : hr == (HRESULT)WS_E_INVALID_FORMAT && server.records == RECORDS ? 6 : ROW_NONE;
+            enum e2e_bug bug = hr != (HRESULT)WS_E_INVALID_FORMAT ? BUG_NONE
+                               : server.records == 0 ? BUG_FILL_REWINDS
+                               : server.records == RECORDS ? BUG_OPTIONAL_AT_END : BUG_NONE;
             snprintf(what, sizeof(what), "server WsReadBody (message %d, record %d)", server.messages,
                      server.records);
-            e2e_fail(what, hr, row);
+            e2e_fail(what, hr, bug);
             return hr;
         }
         if (!record) break;
@@ -200,7 +202,7 @@ static HRESULT CALLBACK step_body_filled(HRESULT hr, WS_CALLBACK_MODEL model, vo
             snprintf(what, sizeof(what), "server check of message %d record %d: got message %d record %d text %ls",
                      server.messages, server.records, record->message, record->index,
                      record->text ? record->text : L"(null)");
-            e2e_fail(what, E_FAIL, ROW_NONE);
+            e2e_fail(what, E_FAIL, BUG_NONE);
             return E_FAIL;
         }
         InterlockedIncrement(&server.total_records);
@@ -209,10 +211,10 @@ static HRESULT CALLBACK step_body_filled(HRESULT hr, WS_CALLBACK_MODEL model, vo
     {
         snprintf(what, sizeof(what), "server: message %d ended after %d records, expected %d", server.messages,
                  server.records, RECORDS);
-        e2e_fail(what, E_FAIL, ROW_NONE);
+        e2e_fail(what, E_FAIL, BUG_NONE);
         return E_FAIL;
     }
-    e2e_phase_set("server ending a message", ROW_NONE);
+    e2e_phase_set("server ending a message", BUG_NONE);
     next->function = step_message_ended;
     return WsReadMessageEnd(server.channel, server.message, context, error);
 }
@@ -231,7 +233,7 @@ static HRESULT CALLBACK step_message_started(HRESULT hr, WS_CALLBACK_MODEL model
         {
             snprintf(what, sizeof(what), "server: the session ended after %d messages, expected %d",
                      server.messages, MESSAGES);
-            e2e_fail(what, hr, ROW_NONE);
+            e2e_fail(what, hr, BUG_NONE);
             return E_FAIL;
         }
         next->function = step_close;
@@ -241,9 +243,9 @@ static HRESULT CALLBACK step_message_started(HRESULT hr, WS_CALLBACK_MODEL model
     if (hr != S_OK)
     {
         /* The client has closed its channel: without an End record the read fails. */
-        int row = hr == (HRESULT)WS_E_INVALID_FORMAT && client_closed ? 3 : ROW_NONE;
+        enum e2e_bug bug = hr == (HRESULT)WS_E_INVALID_FORMAT && client_closed ? BUG_NO_END_RECORD : BUG_NONE;
         snprintf(what, sizeof(what), "server WsReadMessageStart (after %d messages)", server.messages);
-        e2e_fail(what, hr, row);
+        e2e_fail(what, hr, bug);
         return hr;
     }
     memset(&received, 0, sizeof(received));
@@ -253,10 +255,10 @@ static HRESULT CALLBACK step_message_started(HRESULT hr, WS_CALLBACK_MODEL model
     {
         snprintf(what, sizeof(what), "server: action header of message %d (%lu bytes)", server.messages,
                  (unsigned long)received.length);
-        e2e_fail(what, hr, ROW_NONE);
+        e2e_fail(what, hr, BUG_NONE);
         return FAILED(hr) ? hr : E_FAIL;
     }
-    e2e_phase_set("server filling a body", ROW_NONE);
+    e2e_phase_set("server filling a body", BUG_NONE);
     next->function = step_body_filled;
     return WsFillBody(server.message, 1, context, error);
 }
@@ -267,7 +269,7 @@ static HRESULT CALLBACK step_read_start(HRESULT hr, WS_CALLBACK_MODEL model, voi
     (void)hr; (void)model; (void)state;
     WsResetMessage(server.message, NULL);
     WsResetHeap(server.heap, NULL);
-    e2e_phase_set("server waiting for a message", server.messages == MESSAGES ? 3 : ROW_NONE);
+    e2e_phase_set("server waiting for a message", server.messages == MESSAGES ? BUG_NO_END_RECORD : BUG_NONE);
     next->function = step_message_started;
     return WsReadMessageStart(server.channel, server.message, context, error);
 }
@@ -279,7 +281,7 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
     e2e_attack_accepted();
     if (hr != S_OK)
     {
-        e2e_fail("server WsAcceptChannel", hr, ROW_NONE);
+        e2e_fail("server WsAcceptChannel", hr, BUG_NONE);
         return hr;
     }
     if (!channel_is_binary(server.channel, "server")) return E_FAIL;
@@ -291,7 +293,7 @@ static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *s
                                     const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     (void)hr; (void)model; (void)state;
-    e2e_phase_set("server accepting", ROW_NONE);
+    e2e_phase_set("server accepting", BUG_NONE);
     e2e_attack_accepting();
     next->function = step_accepted;
     return WsAcceptChannel(server.listener, server.channel, context, error);
@@ -332,19 +334,19 @@ static DWORD WINAPI client_thread(void *param)
     if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel,
                               error)) != S_OK)
     {
-        e2e_fail("client WsCreateChannel", hr, ROW_NONE);
+        e2e_fail("client WsCreateChannel", hr, BUG_NONE);
         return 1;
     }
     if ((hr = WsOpenChannel(channel, &address, NULL, error)) != S_OK)
     {
-        e2e_fail("client WsOpenChannel", hr, ROW_NONE);
+        e2e_fail("client WsOpenChannel", hr, BUG_NONE);
         WsFreeChannel(channel);
         return 1;
     }
     if (!channel_is_binary(channel, "client")) goto done;
     if ((hr = WsCreateMessageForChannel(channel, NULL, 0, &message, error)) != S_OK)
     {
-        e2e_fail("client WsCreateMessageForChannel", hr, ROW_NONE);
+        e2e_fail("client WsCreateMessageForChannel", hr, BUG_NONE);
         goto done;
     }
     for (m = 0; m < MESSAGES; m++)
@@ -352,19 +354,19 @@ static DWORD WINAPI client_thread(void *param)
         WsResetMessage(message, NULL);
         if ((hr = WsInitializeMessage(message, WS_BLANK_MESSAGE, NULL, error)) != S_OK)
         {
-            e2e_fail("client WsInitializeMessage", hr, ROW_NONE);
+            e2e_fail("client WsInitializeMessage", hr, BUG_NONE);
             goto done;
         }
         if ((hr = WsSetHeader(message, WS_ACTION_HEADER, WS_XML_STRING_TYPE, WS_WRITE_REQUIRED_VALUE, &action,
                               sizeof(action), error)) != S_OK)
         {
-            e2e_fail("client WsSetHeader", hr, ROW_NONE);
+            e2e_fail("client WsSetHeader", hr, BUG_NONE);
             goto done;
         }
         if ((hr = WsWriteMessageStart(channel, message, NULL, error)) != S_OK)
         {
             /* The header buffer is text XML; the channel writes binary. */
-            e2e_fail("client WsWriteMessageStart", hr, hr == E_NOTIMPL ? 2 : ROW_NONE);
+            e2e_fail("client WsWriteMessageStart", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
             goto done;
         }
         for (r = 0; r < RECORDS; r++)
@@ -377,20 +379,20 @@ static DWORD WINAPI client_thread(void *param)
                                   error)) != S_OK)
             {
                 snprintf(what, sizeof(what), "client WsWriteBody (message %d, record %d)", m, r);
-                e2e_fail(what, hr, ROW_NONE);
+                e2e_fail(what, hr, BUG_NONE);
                 goto done;
             }
             if ((r + 1) % FLUSH_EVERY == 0 && (hr = WsFlushBody(message, 0, NULL, error)) != S_OK)
             {
                 snprintf(what, sizeof(what), "client WsFlushBody (message %d, record %d)", m, r);
-                e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? 4 : ROW_NONE);
+                e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? BUG_FLUSH_BUFFER : BUG_NONE);
                 goto done;
             }
         }
         if ((hr = WsWriteMessageEnd(channel, message, NULL, error)) != S_OK)
         {
             snprintf(what, sizeof(what), "client WsWriteMessageEnd (message %d)", m);
-            e2e_fail(what, hr, ROW_NONE);
+            e2e_fail(what, hr, BUG_NONE);
             goto done;
         }
     }
@@ -398,7 +400,7 @@ static DWORD WINAPI client_thread(void *param)
 done:
     /* The close ends the session: the server's next WsReadMessageStart reports WS_S_END. */
     InterlockedExchange(&client_closed, 1);
-    if ((hr = WsCloseChannel(channel, NULL, error)) != S_OK) e2e_fail("client WsCloseChannel", hr, ROW_NONE);
+    if ((hr = WsCloseChannel(channel, NULL, error)) != S_OK) e2e_fail("client WsCloseChannel", hr, BUG_NONE);
     if (message) WsFreeMessage(message);
     WsFreeChannel(channel);
     WsFreeError(error);
@@ -417,12 +419,12 @@ int main(void)
     if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
                                &server.listener, NULL)) != S_OK)
     {
-        e2e_fail("WsCreateListener", hr, ROW_NONE);
+        e2e_fail("WsCreateListener", hr, BUG_NONE);
         return 1;
     }
     if ((hr = e2e_open_listener(server.listener, server.url_chars, ARRAYSIZE(server.url_chars), &server.url)) != S_OK)
     {
-        e2e_fail("WsOpenListener", hr, ROW_NONE);
+        e2e_fail("WsOpenListener", hr, BUG_NONE);
         return 1;
     }
     printf("server: listening on %ls\n", server.url_chars);
@@ -430,7 +432,7 @@ int main(void)
         (hr = WsCreateMessageForChannel(server.channel, NULL, 0, &server.message, NULL)) != S_OK ||
         (hr = WsCreateHeap(1 << 20, 0, NULL, 0, &server.heap, NULL)) != S_OK)
     {
-        e2e_fail("server set-up", hr, ROW_NONE);
+        e2e_fail("server set-up", hr, BUG_NONE);
         return 1;
     }
 
@@ -438,14 +440,14 @@ int main(void)
      * connection even when given an asynchronous context. Then the attacks, then the client. */
     CloseHandle(CreateThread(NULL, 0, series_start, NULL, 0, NULL));
     e2e_attack_phase(&server.url, 1);
-    e2e_phase_set("client streaming", ROW_NONE);
+    e2e_phase_set("client streaming", BUG_NONE);
     client = CreateThread(NULL, 0, client_thread, NULL, 0, NULL);
     if ((exit_code = e2e_wait_threads(1, &client, 90000, "the client"))) return exit_code;
     if (WaitForSingleObject(server.ended, 30000) != WAIT_OBJECT_0)
         return e2e_hung("the server series did not end within 30 s of the client's close");
-    if (server.result != S_OK && !e2e_failures) e2e_fail("the server series' end", server.result, ROW_NONE);
+    if (server.result != S_OK && !e2e_failures) e2e_fail("the server series' end", server.result, BUG_NONE);
     if (server.total_records != MESSAGES * RECORDS && !e2e_failures)
-        e2e_fail("server: records received", server.total_records, ROW_NONE);
+        e2e_fail("server: records received", server.total_records, BUG_NONE);
     printf("server: %d messages, %ld records checked, series ended with 0x%08lx\n", server.messages,
            server.total_records, (unsigned long)server.result);
 
