@@ -2,9 +2,10 @@
 /*
  * Shared by the end-to-end programs of tests/wine/: failure reports that name the Wine bug a
  * failure comes from (wine/bugs.tsv, numbered as the patch that fixes it), a watchdog that ends
- * a hung program, a TCP listener on a free port of 127.0.0.1, the declarations Wine 8.0's
- * webservices.h lacks, and the attack phase: raw connections that send a service malformed
- * net.tcp framing.
+ * a hung program, a TCP listener on a free port of 127.0.0.1, a client's channel opened on it,
+ * the declarations Wine 8.0's webservices.h lacks, and the attack phase: raw connections that send
+ * a service malformed net.tcp framing. The service of several channels, one series each, is
+ * e2e_service.h's.
  *
  * A failure prints one line "FAILED at <what> <hr>: bug <NNNN> (<symptom>)" when the call and
  * its result are the known symptom of a bug, or "...: no known bug" otherwise. The exit code is 0
@@ -93,6 +94,19 @@ static int e2e_wait_threads(DWORD count, const HANDLE *threads, DWORD timeout_ms
     }
 }
 
+/* The program's last words: "<program>: passed" and exit code 0, or "<program>: FAILED (<n>
+ * failures)" and exit code 1. */
+static int e2e_finish(const char *program)
+{
+    if (e2e_failures)
+    {
+        printf("%s: FAILED (%ld failures)\n", program, e2e_failures);
+        return 1;
+    }
+    printf("%s: passed\n", program);
+    return 0;
+}
+
 static DWORD WINAPI e2e_watchdog_thread(void *param)
 {
     DWORD seconds = (DWORD)(INT_PTR)param;
@@ -169,6 +183,33 @@ static HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars, ULONG 
         url->length = (ULONG)wcslen(url_chars);
         if ((hr = WsOpenListener(listener, url, NULL, NULL)) == S_OK) break;
         WsResetListener(listener, NULL);
+    }
+    return hr;
+}
+
+/* A client's channel (duplex session, net.tcp) with the given properties, opened synchronously on
+ * url. A failure is reported as who's; *channel is left to the caller to free, even when the open
+ * failed. */
+static inline HRESULT e2e_open_channel(const WS_STRING *url, const WS_CHANNEL_PROPERTY *properties,
+                                       ULONG property_count, WS_CHANNEL **channel, WS_ERROR *error,
+                                       const char *who)
+{
+    WS_ENDPOINT_ADDRESS address = { *url, NULL, NULL, NULL };
+    char what[96];
+    HRESULT hr;
+
+    *channel = NULL;
+    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, properties, property_count,
+                              NULL, channel, error)) != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsCreateChannel", who);
+        e2e_fail(what, hr, BUG_NONE);
+        return hr;
+    }
+    if ((hr = WsOpenChannel(*channel, &address, NULL, error)) != S_OK)
+    {
+        snprintf(what, sizeof(what), "%s WsOpenChannel", who);
+        e2e_fail(what, hr, BUG_NONE);
     }
     return hr;
 }
@@ -282,6 +323,16 @@ static inline void e2e_attack_preamble(struct e2e_attack_bytes *bytes, const cha
     e2e_attack_add(bytes, encoding_end, sizeof(encoding_end));
 }
 
+/* The rest of that preamble from its byte skip on: what follows records replaced by an attack's
+ * own of skip bytes. */
+static inline void e2e_attack_preamble_from(struct e2e_attack_bytes *bytes, const char *via, int skip)
+{
+    struct e2e_attack_bytes rest = { { 0 }, 0 };
+
+    e2e_attack_preamble(&rest, via);
+    e2e_attack_add(bytes, rest.data + skip, rest.length - skip);
+}
+
 #define E2E_ATTACKS 12
 
 /* Builds attack number index; returns its name. */
@@ -314,19 +365,11 @@ static inline const char *e2e_attack_build(int index, const char *via, struct e2
     case 1:
         /* The version record replaced, the rest of a valid preamble after it. */
         e2e_attack_add(bytes, bad_version, sizeof(bad_version));
-        {
-            struct e2e_attack_bytes rest = { { 0 }, 0 };
-            e2e_attack_preamble(&rest, via);
-            e2e_attack_add(bytes, rest.data + 3, rest.length - 3);
-        }
+        e2e_attack_preamble_from(bytes, via, sizeof(bad_version));
         return "framing version 9.9";
     case 2:
         e2e_attack_add(bytes, bad_mode, sizeof(bad_mode));
-        {
-            struct e2e_attack_bytes rest = { { 0 }, 0 };
-            e2e_attack_preamble(&rest, via);
-            e2e_attack_add(bytes, rest.data + 5, rest.length - 5);
-        }
+        e2e_attack_preamble_from(bytes, via, sizeof(bad_mode));
         return "an unknown mode (0x7f)";
     case 3:
         e2e_attack_add(bytes, unknown_record, sizeof(unknown_record));

@@ -4,17 +4,17 @@
  * channel, and clients that copy a 4 MiB file from it in chunks.
  *
  * The service has one net.tcp listener and SERIES duplex session channels on it (binary session
- * encoding, the default of net.tcp). Each channel is served by one series that loops: reset the
- * channel, accept a session, then per request: WsReadMessageStart, the action header, and the
- * processing made with synchronous calls on the same channel from the completion (WsReadBody,
- * WsReadMessageEnd, the file reads); the reply with WsSendReplyMessage; until the client closes
- * the session (WS_S_END); then close the channel and start over. Every message is created with
- * WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not fit the default message heap. The
- * request and the reply carry 64-bit positions and sizes (an information request has position
- * -1). A request for a file that cannot be opened is answered with a SOAP fault: the WS_FAULT
- * made by WsCreateFaultFromError from the service's WS_ERROR, sent with WsSendReplyMessage as a
- * WS_FAULT_TYPE body (a SOAP 1.2 Fault element, the envelope version of net.tcp) with the
- * WS-Addressing 1.0 fault action. The client's WsReceiveMessage returns
+ * encoding, the default of net.tcp). Each channel is served by one series (e2e_service.h's
+ * skeleton) that loops: reset the channel, accept a session, then per request:
+ * WsReadMessageStart, the action header, and the processing made with synchronous calls on the
+ * same channel from the completion (WsReadBody, WsReadMessageEnd, the file reads); the reply with
+ * WsSendReplyMessage; until the client closes the session (WS_S_END); then close the channel and
+ * start over. Every message is created with WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not
+ * fit the default message heap. The request and the reply carry 64-bit positions and sizes (an
+ * information request has position -1). A request for a file that cannot be opened is answered
+ * with a SOAP fault: the WS_FAULT made by WsCreateFaultFromError from the service's WS_ERROR, sent
+ * with WsSendReplyMessage as a WS_FAULT_TYPE body (a SOAP 1.2 Fault element, the envelope version
+ * of net.tcp) with the WS-Addressing 1.0 fault action. The client's WsReceiveMessage returns
  * WS_E_ENDPOINT_FAULT_RECEIVED and the fault's code and reason are read back from the client's
  * WS_ERROR (WS_FAULT_ERROR_PROPERTY_FAULT).
  *
@@ -26,7 +26,7 @@
  * Exit code 0 when all of that held. A failure names the Wine bug whose symptom it
  * is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends a hung run.
  */
-#include "e2e.h"
+#include "e2e_service.h"
 
 #define SERIES     10
 #define CLIENTS    4
@@ -134,70 +134,26 @@ static WS_HEAP *message_heap(WS_MESSAGE *message)
 }
 
 /* The service. */
-static WS_LISTENER *listener;
-static WCHAR url_chars[64];
-static WS_STRING url;
-static volatile LONG stopping;
-static volatile LONG series_left = SERIES;
-static HANDLE series_event;
 static volatile LONG client_closing;  /* set when a client starts closing its session */
 
 struct series
 {
-    WS_ASYNC_STATE state;
-    int index;
-    WS_CHANNEL *channel;
+    struct e2e_series e2e;  /* first: the skeleton's part, e2e_service.h */
     WS_MESSAGE *request;
     WS_MESSAGE *reply;
     WS_ERROR *error;      /* the service's own error object, for faults */
     HANDLE file;
     BYTE *buffer;
-    BOOL used;            /* the channel has served a session and needs a reset */
     struct file_chunk chunk;
     WS_FAULT fault;       /* on the request's heap, until the reply is sent */
     LONG requests;
     LONG faults;
-    HRESULT result;
 };
 
 static struct series series[SERIES];
 
-static HRESULT CALLBACK step_reset(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
-                                   const WS_ASYNC_CONTEXT *, WS_ERROR *);
 static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                      const WS_ASYNC_CONTEXT *, WS_ERROR *);
-
-static void series_fail(struct series *s, const char *call, HRESULT hr, enum e2e_bug bug)
-{
-    char what[128];
-    snprintf(what, sizeof(what), "service channel %d %s", s->index, call);
-    e2e_fail(what, hr, bug);
-}
-
-static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)model; (void)context; (void)error;
-    if (hr != S_OK)
-    {
-        series_fail(s, "WsCloseChannel", hr, BUG_NONE);
-        return hr;
-    }
-    next->function = step_reset;
-    return S_OK;
-}
-
-static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)model;
-    next->function = step_closed;
-    return WsCloseChannel(s->channel, context, error);
-}
 
 static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
@@ -207,7 +163,7 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
         return hr;
     }
     next->function = step_receive;
@@ -222,7 +178,7 @@ static HRESULT CALLBACK step_fault_sent(HRESULT hr, WS_CALLBACK_MODEL model, voi
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
     {
-        series_fail(s, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? BUG_FAULT_WRITE : BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? BUG_FAULT_WRITE : BUG_NONE);
         return hr;
     }
     next->function = step_receive;
@@ -248,13 +204,13 @@ static HRESULT reply_fault(struct series *s, const WCHAR *name, HRESULT failure,
     hr = WsCreateFaultFromError(s->error, failure, E2E_FULL_FAULT_DISCLOSURE, heap, &s->fault);
     if (hr != S_OK)
     {
-        series_fail(s, "WsCreateFaultFromError", hr, BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsCreateFaultFromError", hr, BUG_NONE);
         return hr;
     }
     s->faults++;
     e2e_phase_set("service sending a fault", BUG_NONE);
     next->function = step_fault_sent;
-    return WsSendReplyMessage(s->channel, s->reply, &fault_description, WS_WRITE_REQUIRED_VALUE, &s->fault,
+    return WsSendReplyMessage(s->e2e.channel, s->reply, &fault_description, WS_WRITE_REQUIRED_VALUE, &s->fault,
                               sizeof(s->fault), s->request, context, error);
 }
 
@@ -272,19 +228,19 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
 
     if (hr == WS_S_END)
     {
-        next->function = step_close;
+        next->function = e2e_step_close;
         return S_OK;
     }
     if (hr != S_OK)
     {
         /* A client closing without an End record: the read fails instead of WS_S_END. */
-        series_fail(s, "WsReadMessageStart", hr,
-                    hr == (HRESULT)WS_E_INVALID_FORMAT && client_closing ? BUG_NO_END_RECORD : BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsReadMessageStart", hr,
+                        hr == (HRESULT)WS_E_INVALID_FORMAT && client_closing ? BUG_NO_END_RECORD : BUG_NONE);
         return hr;
     }
     if (model != WS_LONG_CALLBACK)
     {
-        series_fail(s, "request step invoked short, it needs to block", E_FAIL, BUG_NONE);
+        e2e_series_fail(&s->e2e, "request step invoked short, it needs to block", E_FAIL, BUG_NONE);
         return E_FAIL;
     }
 
@@ -294,7 +250,8 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK || action.length != request_action.length ||
         memcmp(action.bytes, request_action.bytes, action.length))
     {
-        series_fail(s, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL, BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsGetHeader(WS_ACTION_HEADER): not the request action", FAILED(hr) ? hr : E_FAIL,
+                        BUG_NONE);
         return FAILED(hr) ? hr : E_FAIL;
     }
 
@@ -303,13 +260,13 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK)
     {
         /* The request's position is a 64-bit field, written as a shorter integer record. */
-        series_fail(s, "WsReadBody(request)", hr, hr == E_NOTIMPL ? BUG_INT64_BINARY : BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsReadBody(request)", hr, hr == E_NOTIMPL ? BUG_INT64_BINARY : BUG_NONE);
         return hr;
     }
-    hr = WsReadMessageEnd(s->channel, s->request, NULL, error);
+    hr = WsReadMessageEnd(s->e2e.channel, s->request, NULL, error);
     if (hr != S_OK)
     {
-        series_fail(s, "WsReadMessageEnd", hr, BUG_NONE);
+        e2e_series_fail(&s->e2e, "WsReadMessageEnd", hr, BUG_NONE);
         return hr;
     }
     e2e_phase_set("service processing a request", BUG_NONE);
@@ -343,7 +300,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
 
     e2e_phase_set("service replying", BUG_NONE);
     next->function = step_replied;
-    return WsSendReplyMessage(s->channel, s->reply, &chunk_description, WS_WRITE_REQUIRED_VALUE, &s->chunk,
+    return WsSendReplyMessage(s->e2e.channel, s->reply, &chunk_description, WS_WRITE_REQUIRED_VALUE, &s->chunk,
                               sizeof(s->chunk), s->request, context, error);
 }
 
@@ -355,116 +312,32 @@ static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *
     (void)hr; (void)model;
     WsResetMessage(s->request, NULL);
     next->function = step_received;
-    return WsReadMessageStart(s->channel, s->request, context, error);
+    return WsReadMessageStart(s->e2e.channel, s->request, context, error);
 }
 
-static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
+/* Each session accepted: the binary session encoding, net.tcp's default. */
+static HRESULT check_encoding(struct e2e_series *s)
 {
-    struct series *s = state;
     WS_ENCODING encoding = 0;
 
-    (void)model; (void)context; (void)error;
-    if (hr != S_OK)
-    {
-        /* Several channels accept on the one listener at once. */
-        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? BUG_ONE_ACCEPT : BUG_NONE);
-        return hr;
-    }
-    s->used = TRUE;
     if (WsGetChannelProperty(s->channel, WS_CHANNEL_PROPERTY_ENCODING, &encoding, sizeof(encoding), NULL) != S_OK ||
         encoding != WS_ENCODING_XML_BINARY_SESSION_1)
     {
-        series_fail(s, "channel encoding: expected binary session", E_FAIL, BUG_NONE);
+        e2e_series_fail(s, "channel encoding: expected binary session", E_FAIL, BUG_NONE);
         return E_FAIL;
     }
-    /* A session accepted after the stop is the wake-up call: close it and end. */
-    next->function = stopping ? step_close : step_receive;
     return S_OK;
-}
-
-static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)model;
-    next->function = step_accepted;
-    return WsAcceptChannel(listener, s->channel, context, error);
-}
-
-/* The top of the loop: a used channel is reset (synchronously) before the next accept. */
-static HRESULT CALLBACK step_reset(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)context;
-    if (s->used)
-    {
-        if (model != WS_LONG_CALLBACK)
-        {
-            series_fail(s, "reset step invoked short, it needs to block", E_FAIL, BUG_NONE);
-            return E_FAIL;
-        }
-        if ((hr = WsResetChannel(s->channel, error)) != S_OK)
-        {
-            series_fail(s, "WsResetChannel", hr, BUG_NONE);
-            return hr;
-        }
-        s->used = FALSE;
-    }
-    if (stopping) return S_OK;  /* the end of the series */
-    next->function = step_accept;
-    return S_OK;
-}
-
-static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
-{
-    struct series *s = state;
-
-    (void)model;
-    s->result = hr;
-    /* A series ended by a failure leaves its session: abort it, so that its client is not left
-     * waiting for a reply. */
-    if (FAILED(hr)) WsAbortChannel(s->channel, NULL);
-    if (!InterlockedDecrement(&series_left)) SetEvent(series_event);
-}
-
-/* Each series starts on a thread of its own, which may block (Wine's WsAcceptChannel waits for
- * a connection even when given an asynchronous context). */
-static DWORD WINAPI series_thread(void *param)
-{
-    struct series *s = param;
-    WS_ASYNC_CONTEXT context = { series_done, s };
-    HRESULT hr = WsAsyncExecute(&s->state, step_reset, WS_LONG_CALLBACK, s, &context, NULL);
-
-    if (hr != WS_S_ASYNC) series_done(hr, WS_LONG_CALLBACK, s);
-    return 0;
 }
 
 /* The client side. */
 static HRESULT open_client(WS_CHANNEL **channel, WS_MESSAGE **request, WS_MESSAGE **reply, const char *who)
 {
-    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
-    char what[96];
     HRESULT hr;
 
-    *channel = NULL;
     *request = *reply = NULL;
-    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, channel_properties,
-                              ARRAYSIZE(channel_properties), NULL, channel, NULL)) != S_OK)
-    {
-        snprintf(what, sizeof(what), "%s WsCreateChannel", who);
-        e2e_fail(what, hr, BUG_NONE);
+    if ((hr = e2e_open_channel(&e2e_service.url, channel_properties, ARRAYSIZE(channel_properties), channel, NULL,
+                               who)) != S_OK)
         return hr;
-    }
-    if ((hr = WsOpenChannel(*channel, &address, NULL, NULL)) != S_OK)
-    {
-        snprintf(what, sizeof(what), "%s WsOpenChannel", who);
-        e2e_fail(what, hr, BUG_NONE);
-        return hr;
-    }
     if ((hr = create_message(*channel, request, who)) != S_OK) return hr;
     return create_message(*channel, reply, who);
 }
@@ -644,18 +517,6 @@ done:
     return 0;
 }
 
-/* Wakes a series waiting in accept: one session opened and closed at once. */
-static void wake_series(void)
-{
-    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
-    WS_CHANNEL *channel = NULL;
-
-    if (WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel, NULL) != S_OK)
-        return;
-    if (WsOpenChannel(channel, &address, NULL, NULL) == S_OK) WsCloseChannel(channel, NULL, NULL);
-    WsFreeChannel(channel);
-}
-
 static BOOL make_served_file(void)
 {
     WCHAR path[MAX_PATH * 2];
@@ -703,39 +564,22 @@ int main(void)
     int i;
 
     e2e_init(150);
-    series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!make_served_file())
     {
         e2e_fail("creating the served file", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
         return 1;
     }
 
-    e2e_phase_set("service set-up", BUG_NONE);
-    if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener,
-                               NULL)) != S_OK)
-    {
-        e2e_fail("WsCreateListener", hr, BUG_NONE);
-        return 1;
-    }
-    if ((hr = e2e_open_listener(listener, url_chars, ARRAYSIZE(url_chars), &url)) != S_OK)
-    {
-        e2e_fail("WsOpenListener", hr, BUG_NONE);
-        return 1;
-    }
-    printf("service: listening on %ls with %d channels\n", url_chars, SERIES);
+    /* The request step blocks (synchronous calls on its channel), and so may the reset step: both
+     * must be invoked long. */
+    if (e2e_service_open(SERIES, step_receive, check_encoding, E2E_RESET_LONG) != S_OK) return 1;
     for (i = 0; i < SERIES; i++)
     {
         struct series *s = &series[i];
 
-        s->index = i;
-        if ((hr = WsCreateChannelForListener(listener, channel_properties, ARRAYSIZE(channel_properties),
-                                             &s->channel, NULL)) != S_OK)
-        {
-            e2e_fail("WsCreateChannelForListener", hr, BUG_NONE);
-            return 1;
-        }
-        if (create_message(s->channel, &s->request, "service") != S_OK ||
-            create_message(s->channel, &s->reply, "service") != S_OK)
+        if (e2e_service_add(&s->e2e, channel_properties, ARRAYSIZE(channel_properties)) != S_OK) return 1;
+        if (create_message(s->e2e.channel, &s->request, "service") != S_OK ||
+            create_message(s->e2e.channel, &s->reply, "service") != S_OK)
             return 1;
         if ((hr = WsCreateError(NULL, 0, &s->error)) != S_OK || !(s->buffer = malloc(CHUNK)))
         {
@@ -744,9 +588,11 @@ int main(void)
         }
     }
 
+    /* Each series starts on a thread of its own, which may block (Wine's WsAcceptChannel waits
+     * for a connection even when given an asynchronous context). */
     for (i = 0; i < SERIES; i++)
     {
-        thread = CreateThread(NULL, 0, series_thread, &series[i], 0, NULL);
+        thread = e2e_service_start_series(i);
         if (thread) CloseHandle(thread);
     }
     Sleep(200);  /* the series reach their accepts */
@@ -755,18 +601,11 @@ int main(void)
     for (i = 0; i < CLIENTS; i++) clients[i] = CreateThread(NULL, 0, client_thread, (void *)(INT_PTR)i, 0, NULL);
     if ((i = e2e_wait_threads(CLIENTS, clients, 100000, "the clients"))) return i;
 
-    /* The stop: every series still accepting is woken once, closes that session and ends. */
-    e2e_phase_set("service stopping", BUG_NONE);
-    InterlockedExchange(&stopping, 1);
-    for (i = 0; i < SERIES && series_left; i++) wake_series();
-    if (WaitForSingleObject(series_event, 30000) != WAIT_OBJECT_0)
-        return e2e_hung("the service's series did not all end within 30 s of the stop");
-
+    if ((i = e2e_service_stop())) return i;
     for (i = 0; i < SERIES; i++)
     {
         requests += series[i].requests;
         faults += series[i].faults;
-        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, BUG_NONE);
     }
     printf("service: %ld requests answered, %ld faults sent\n", requests, faults);
     if (faults != 1 && !e2e_failures) e2e_fail("service: faults sent (expected 1)", faults, BUG_NONE);
@@ -775,18 +614,10 @@ int main(void)
     {
         WsFreeMessage(series[i].request);
         WsFreeMessage(series[i].reply);
-        WsFreeChannel(series[i].channel);
         WsFreeError(series[i].error);
         free(series[i].buffer);
     }
-    WsCloseListener(listener, NULL, NULL);
-    WsFreeListener(listener);
+    e2e_service_close();
     remove_served_files();
-    if (e2e_failures)
-    {
-        printf("fileservice: FAILED (%ld failures)\n", e2e_failures);
-        return 1;
-    }
-    printf("fileservice: passed\n");
-    return 0;
+    return e2e_finish("fileservice");
 }

@@ -5,10 +5,10 @@
  * raw connections sending it malformed framing.
  *
  * The service has one listener and SERIES duplex session channels on it (binary session
- * encoding). Each channel's series loops: accept asynchronously (WsAcceptChannel with the
- * series' context), WsReadMessageStart, the action header and WsReadBody, WsReadMessageEnd; then
- * the answer, a reply initialised from the request, in one of three ways by the request's
- * sequence number:
+ * encoding). Each channel's series (e2e_service.h's skeleton) loops: accept asynchronously
+ * (WsAcceptChannel with the series' context), WsReadMessageStart, the action header and
+ * WsReadBody, WsReadMessageEnd; then the answer, a reply initialised from the request, in one of
+ * three ways by the request's sequence number:
  *   0  WsInitializeMessage(WS_REPLY_MESSAGE, request), the action by WsSetHeader,
  *      WsWriteMessageStart, WsWriteBody, WsWriteMessageEnd;
  *   1  WsInitializeMessage(WS_REPLY_MESSAGE, request), then a synchronous WsSendReplyMessage;
@@ -34,7 +34,7 @@
  * Exit code 0 when all of that held. A failure names the Wine bug whose symptom it
  * is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends a hung run.
  */
-#include "e2e.h"
+#include "e2e_service.h"
 
 #define SERIES  4
 #define CLIENTS 4
@@ -105,48 +105,25 @@ static const WCHAR scribbled_operation[] = L"scribbled";
 static const WCHAR scribbled_url[] = L"net.tcp://127.0.0.1:1/";
 
 /* The service. */
-static WS_LISTENER *listener;
-static WCHAR url_chars[64];
-static WS_STRING url;
-static volatile LONG stopping;
-static volatile LONG series_left = SERIES;
-static HANDLE series_event;
-
 enum reply_way { WAY_WRITE_MESSAGE, WAY_SEND_SYNC, WAY_SEND_ASYNC, WAY_FAULT, WAY_COUNT };
 
 struct series
 {
-    WS_ASYNC_STATE state;
-    int index;
-    WS_CHANNEL *channel;
+    struct e2e_series e2e;         /* first: the skeleton's part, e2e_service.h */
     WS_MESSAGE *request;
     WS_MESSAGE *reply;
     WS_HEAP *heap;                 /* the request's body */
     WS_ERROR *fault_error;         /* what a fault says */
     const struct calc_request *body;
     struct calc_reply answer;      /* the reply's value, for the ways that keep it here */
-    BOOL used;                     /* the channel has served a session and needs a reset */
     LONG answered[WAY_COUNT];
-    LONG sessions;
     LONG errors;                   /* sessions ended by an error */
-    HRESULT result;
 };
 
 static struct series series[SERIES];
 
-static HRESULT CALLBACK step_reset(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
-                                   const WS_ASYNC_CONTEXT *, WS_ERROR *);
 static HRESULT CALLBACK step_receive(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                      const WS_ASYNC_CONTEXT *, WS_ERROR *);
-static HRESULT CALLBACK step_close(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
-                                   const WS_ASYNC_CONTEXT *, WS_ERROR *);
-
-static void series_fail(struct series *s, const char *call, HRESULT hr, enum e2e_bug bug)
-{
-    char what[160];
-    snprintf(what, sizeof(what), "service channel %d %s", s->index, call);
-    e2e_fail(what, hr, bug);
-}
 
 /* A session ends in an error: an attack's is expected, any other is a failure. Either way only
  * this session is lost: the channel is closed (no call is pending on it, nothing to abort), reset,
@@ -155,36 +132,11 @@ static HRESULT session_error(struct series *s, const char *call, HRESULT hr, enu
 {
     s->errors++;
     if (e2e_attack_session_error())
-        printf("service channel %d: %s 0x%08lx (an attack)\n", s->index, call, (unsigned long)hr);
+        printf("service channel %d: %s 0x%08lx (an attack)\n", s->e2e.index, call, (unsigned long)hr);
     else
-        series_fail(s, call, hr, bug);
-    next->function = step_close;
+        e2e_series_fail(&s->e2e, call, hr, bug);
+    next->function = e2e_step_close;
     return S_OK;
-}
-
-static HRESULT CALLBACK step_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)model; (void)context; (void)error;
-    if (hr != S_OK)
-    {
-        series_fail(s, "WsCloseChannel", hr, BUG_NONE);
-        return hr;
-    }
-    next->function = step_reset;
-    return S_OK;
-}
-
-static HRESULT CALLBACK step_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)model;
-    next->function = step_closed;
-    return WsCloseChannel(s->channel, context, error);
 }
 
 static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
@@ -213,7 +165,7 @@ static HRESULT CALLBACK step_reply_started(HRESULT hr, WS_CALLBACK_MODEL model, 
                           error)) != S_OK)
         return session_error(s, "WsWriteBody(reply)", hr, BUG_NONE, next);
     next->function = step_replied;
-    return WsWriteMessageEnd(s->channel, s->reply, context, error);
+    return WsWriteMessageEnd(s->e2e.channel, s->reply, context, error);
 }
 
 /* A bad request: a fault carrying the service's own string. */
@@ -234,16 +186,16 @@ static HRESULT answer_fault(struct series *s, const struct calc_request *request
     WsResetError(s->fault_error);
     if ((hr = WsAddErrorString(s->fault_error, &string)) != S_OK)
     {
-        series_fail(s, "WsAddErrorString", hr, BUG_NONE);
-        next->function = step_close;
+        e2e_series_fail(&s->e2e, "WsAddErrorString", hr, BUG_NONE);
+        next->function = e2e_step_close;
         return S_OK;
     }
     s->answered[WAY_FAULT]++;
     /* Wine 8.0 has it as a stub: the call aborts the process (the crash filter reports it). */
     e2e_phase_set("service sending a fault", BUG_FAULT_FOR_ERROR);
     next->function = step_replied;
-    return WsSendFaultMessageForError(s->channel, s->reply, s->fault_error, E_INVALIDARG, E2E_FULL_FAULT_DISCLOSURE,
-                                      s->request, context, error);
+    return WsSendFaultMessageForError(s->e2e.channel, s->reply, s->fault_error, E_INVALIDARG,
+                                      E2E_FULL_FAULT_DISCLOSURE, s->request, context, error);
 }
 
 /* The request has been read: answer it. */
@@ -272,7 +224,7 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     if (way == WAY_SEND_ASYNC)
     {
         next->function = step_replied;
-        hr = WsSendReplyMessage(s->channel, s->reply, &reply_description, WS_WRITE_REQUIRED_VALUE, &answer,
+        hr = WsSendReplyMessage(s->e2e.channel, s->reply, &reply_description, WS_WRITE_REQUIRED_VALUE, &answer,
                                 sizeof(answer), s->request, context, error);
         if (hr == WS_S_ASYNC) e2e_scribble(&answer, sizeof(answer), SCRIBBLE_BYTE);
         return hr;
@@ -281,15 +233,15 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
     /* The reply is addressed from the request: RelatesTo carries the request's MessageID. */
     if ((hr = WsInitializeMessage(s->reply, WS_REPLY_MESSAGE, s->request, error)) != S_OK)
     {
-        series_fail(s, "WsInitializeMessage(WS_REPLY_MESSAGE, request)", hr,
-                    hr == E_NOTIMPL ? BUG_REPLY_FROM_REQUEST : BUG_NONE);
-        next->function = step_close;
+        e2e_series_fail(&s->e2e, "WsInitializeMessage(WS_REPLY_MESSAGE, request)", hr,
+                        hr == E_NOTIMPL ? BUG_REPLY_FROM_REQUEST : BUG_NONE);
+        next->function = e2e_step_close;
         return S_OK;
     }
     s->answer = answer;
     if (way == WAY_SEND_SYNC)
     {
-        hr = WsSendReplyMessage(s->channel, s->reply, &reply_description, WS_WRITE_REQUIRED_VALUE, &s->answer,
+        hr = WsSendReplyMessage(s->e2e.channel, s->reply, &reply_description, WS_WRITE_REQUIRED_VALUE, &s->answer,
                                 sizeof(s->answer), s->request, NULL, error);
         next->function = step_replied;
         return hr;
@@ -298,7 +250,7 @@ static HRESULT CALLBACK step_request_read(HRESULT hr, WS_CALLBACK_MODEL model, v
                           sizeof(reply_action), error)) != S_OK)
         return session_error(s, "WsSetHeader(reply action)", hr, BUG_NONE, next);
     next->function = step_reply_started;
-    return WsWriteMessageStart(s->channel, s->reply, context, error);
+    return WsWriteMessageStart(s->e2e.channel, s->reply, context, error);
 }
 
 /* A request has started: its action, its body, then the end of the message. */
@@ -312,7 +264,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     (void)model;
     if (hr == WS_S_END)
     {
-        next->function = step_close;
+        next->function = e2e_step_close;
         return S_OK;
     }
     if (hr != S_OK) return session_error(s, "WsReadMessageStart", hr, BUG_NONE, next);
@@ -330,7 +282,7 @@ static HRESULT CALLBACK step_received(HRESULT hr, WS_CALLBACK_MODEL model, void 
     if (hr != S_OK) return session_error(s, "WsReadBody(request)", hr, BUG_NONE, next);
     s->body = request;
     next->function = step_request_read;
-    return WsReadMessageEnd(s->channel, s->request, context, error);
+    return WsReadMessageEnd(s->e2e.channel, s->request, context, error);
 }
 
 static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
@@ -344,80 +296,7 @@ static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *
     WsResetHeap(s->heap, NULL);
     e2e_phase_set("service waiting for a request", BUG_NONE);
     next->function = step_received;
-    return WsReadMessageStart(s->channel, s->request, context, error);
-}
-
-static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)model; (void)context; (void)error;
-    e2e_attack_accepted();
-    if (hr != S_OK)
-    {
-        series_fail(s, "WsAcceptChannel", hr, hr == (HRESULT)WS_E_INVALID_OPERATION ? BUG_ONE_ACCEPT : BUG_NONE);
-        return hr;
-    }
-    s->used = TRUE;
-    s->sessions++;
-    /* A session accepted after the stop is the wake-up call: close it and end. */
-    next->function = stopping ? step_close : step_receive;
-    return S_OK;
-}
-
-static HRESULT CALLBACK step_accept(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                    const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)model;
-    e2e_attack_accepting();
-    next->function = step_accepted;
-    return WsAcceptChannel(listener, s->channel, context, error);
-}
-
-/* The top of the loop: a used channel is reset before the next accept. */
-static HRESULT CALLBACK step_reset(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
-                                   const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
-{
-    struct series *s = state;
-
-    (void)hr; (void)model; (void)context;
-    if (s->used)
-    {
-        if ((hr = WsResetChannel(s->channel, error)) != S_OK)
-        {
-            series_fail(s, "WsResetChannel", hr, BUG_NONE);
-            return hr;
-        }
-        s->used = FALSE;
-    }
-    if (stopping) return S_OK;  /* the end of the series */
-    next->function = step_accept;
-    return S_OK;
-}
-
-static void CALLBACK series_done(HRESULT hr, WS_CALLBACK_MODEL model, void *state)
-{
-    struct series *s = state;
-
-    (void)model;
-    s->result = hr;
-    if (FAILED(hr)) WsAbortChannel(s->channel, NULL);
-    if (!InterlockedDecrement(&series_left)) SetEvent(series_event);
-}
-
-/* Starts a series. The step accepting is asynchronous: WsAsyncExecute must return at once, with
- * no client connecting. */
-static DWORD WINAPI series_start(void *param)
-{
-    struct series *s = param;
-    WS_ASYNC_CONTEXT context = { series_done, s };
-    HRESULT hr = WsAsyncExecute(&s->state, step_reset, WS_LONG_CALLBACK, s, &context, NULL);
-
-    if (hr != WS_S_ASYNC) series_done(hr, WS_LONG_CALLBACK, s);
-    return 0;
+    return WsReadMessageStart(s->e2e.channel, s->request, context, error);
 }
 
 /* The clients. */
@@ -505,10 +384,10 @@ static HRESULT CALLBACK client_step_open(HRESULT hr, WS_CALLBACK_MODEL model, vo
     WS_ENDPOINT_ADDRESS address;
 
     (void)hr; (void)model; (void)error;
-    memcpy(chars, url.chars, url.length * sizeof(WCHAR));
+    memcpy(chars, e2e_service.url.chars, e2e_service.url.length * sizeof(WCHAR));
     memset(&address, 0, sizeof(address));
     address.url.chars = chars;
-    address.url.length = url.length;
+    address.url.length = e2e_service.url.length;
     next->function = client_step_end;
     hr = WsOpenChannel(c->channel, &address, context, c->error);
     if (hr == WS_S_ASYNC)
@@ -712,7 +591,7 @@ static DWORD WINAPI client_thread(void *param)
     if ((hr = client_series(c, client_step_open, "asynchronous WsOpenChannel: no completion")) != S_OK)
     {
         /* The same open made synchronously tells an address read too late from a refused one. */
-        WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
+        WS_ENDPOINT_ADDRESS address = { e2e_service.url, NULL, NULL, NULL };
         WsResetChannel(c->channel, NULL);
         if (WsOpenChannel(c->channel, &address, NULL, NULL) == S_OK)
         {
@@ -761,18 +640,6 @@ static int client_round(int round)
     return 0;
 }
 
-/* Wakes a series waiting in accept: one session opened and closed at once. */
-static void wake_series(void)
-{
-    WS_ENDPOINT_ADDRESS address = { url, NULL, NULL, NULL };
-    WS_CHANNEL *channel = NULL;
-
-    if (WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel, NULL) != S_OK)
-        return;
-    if (WsOpenChannel(channel, &address, NULL, NULL) == S_OK) WsCloseChannel(channel, NULL, NULL);
-    WsFreeChannel(channel);
-}
-
 int main(void)
 {
     LONG answered[WAY_COUNT] = { 0 }, errors = 0;
@@ -781,29 +648,17 @@ int main(void)
     int i, j, exit_code;
 
     e2e_init(240);
-    series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
 
-    e2e_phase_set("service set-up", BUG_NONE);
-    if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &listener,
-                               NULL)) != S_OK)
-    {
-        e2e_fail("WsCreateListener", hr, BUG_NONE);
-        return 1;
-    }
-    if ((hr = e2e_open_listener(listener, url_chars, ARRAYSIZE(url_chars), &url)) != S_OK)
-    {
-        e2e_fail("WsOpenListener", hr, BUG_NONE);
-        return 1;
-    }
-    printf("service: listening on %ls with %d channels\n", url_chars, SERIES);
+    /* Unlike the file service's, the reset step is not required to be invoked long; the one step
+     * that may call synchronously checks how it was invoked (the reply's way 1). */
+    if (e2e_service_open(SERIES, step_receive, NULL, E2E_RESET_ANY) != S_OK) return 1;
     for (i = 0; i < SERIES; i++)
     {
         struct series *s = &series[i];
 
-        s->index = i;
-        if ((hr = WsCreateChannelForListener(listener, NULL, 0, &s->channel, NULL)) != S_OK ||
-            (hr = WsCreateMessageForChannel(s->channel, NULL, 0, &s->request, NULL)) != S_OK ||
-            (hr = WsCreateMessageForChannel(s->channel, NULL, 0, &s->reply, NULL)) != S_OK ||
+        if (e2e_service_add(&s->e2e, NULL, 0) != S_OK) return 1;
+        if ((hr = WsCreateMessageForChannel(s->e2e.channel, NULL, 0, &s->request, NULL)) != S_OK ||
+            (hr = WsCreateMessageForChannel(s->e2e.channel, NULL, 0, &s->reply, NULL)) != S_OK ||
             (hr = WsCreateHeap(1 << 16, 0, NULL, 0, &s->heap, NULL)) != S_OK ||
             (hr = WsCreateError(NULL, 0, &s->fault_error)) != S_OK)
         {
@@ -817,7 +672,7 @@ int main(void)
     e2e_phase_set("service starting its series", BUG_SYNC_ACCEPT);
     for (i = 0, j = 0; i < SERIES; i++)
     {
-        thread = CreateThread(NULL, 0, series_start, &series[i], 0, NULL);
+        thread = e2e_service_start_series(i);
         /* Once one start has waited, the others are given less time. */
         if (WaitForSingleObject(thread, j++ ? 1000 : 10000) == WAIT_OBJECT_0) j = 0;
         else
@@ -834,23 +689,16 @@ int main(void)
     {
         e2e_phase_set(j ? "clients after the attacks" : "clients", BUG_NONE);
         if ((exit_code = client_round(j))) return exit_code;
-        if (!j) e2e_attack_phase(&url, SERIES);
+        if (!j) e2e_attack_phase(&e2e_service.url, SERIES);
     }
     printf("clients: %d rounds of %d clients, %d requests and a fault each; %ld RelatesTo checked, %ld unreadable\n",
            2, CLIENTS, ROUNDS + 1, relates_to_checked, relates_to_unreadable);
 
-    /* The stop: every series still accepting is woken once, closes that session and ends. */
-    e2e_phase_set("service stopping", BUG_NONE);
-    InterlockedExchange(&stopping, 1);
-    for (i = 0; i < SERIES && series_left; i++) wake_series();
-    if (WaitForSingleObject(series_event, 30000) != WAIT_OBJECT_0)
-        return e2e_hung("the service's series did not all end within 30 s of the stop");
-
+    if ((exit_code = e2e_service_stop())) return exit_code;
     for (i = 0; i < SERIES; i++)
     {
         for (j = 0; j < WAY_COUNT; j++) answered[j] += series[i].answered[j];
         errors += series[i].errors;
-        if (series[i].result != S_OK && !e2e_failures) series_fail(&series[i], "series end", series[i].result, BUG_NONE);
     }
     printf("service: replies by WsWriteMessageStart/End %ld, by synchronous WsSendReplyMessage %ld, by asynchronous "
            "WsSendReplyMessage %ld; %ld faults by WsSendFaultMessageForError; %ld sessions ended in an error\n",
@@ -862,17 +710,9 @@ int main(void)
     {
         WsFreeMessage(series[i].request);
         WsFreeMessage(series[i].reply);
-        WsFreeChannel(series[i].channel);
         WsFreeHeap(series[i].heap);
         WsFreeError(series[i].fault_error);
     }
-    WsCloseListener(listener, NULL, NULL);
-    WsFreeListener(listener);
-    if (e2e_failures)
-    {
-        printf("reqreply: FAILED (%ld failures)\n", e2e_failures);
-        return 1;
-    }
-    printf("reqreply: passed\n");
-    return 0;
+    e2e_service_close();
+    return e2e_finish("reqreply");
 }

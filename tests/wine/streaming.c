@@ -321,7 +321,6 @@ static DWORD WINAPI series_start(void *param)
 /* The client: synchronous calls on its own thread. */
 static DWORD WINAPI client_thread(void *param)
 {
-    WS_ENDPOINT_ADDRESS address = { server.url, NULL, NULL, NULL };
     WS_CHANNEL *channel = NULL;
     WS_MESSAGE *message = NULL;
     WS_ERROR *error = NULL;
@@ -331,16 +330,9 @@ static DWORD WINAPI client_thread(void *param)
 
     (void)param;
     WsCreateError(NULL, 0, &error);
-    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel,
-                              error)) != S_OK)
+    if (e2e_open_channel(&server.url, NULL, 0, &channel, error, "client") != S_OK)
     {
-        e2e_fail("client WsCreateChannel", hr, BUG_NONE);
-        return 1;
-    }
-    if ((hr = WsOpenChannel(channel, &address, NULL, error)) != S_OK)
-    {
-        e2e_fail("client WsOpenChannel", hr, BUG_NONE);
-        WsFreeChannel(channel);
+        if (channel) WsFreeChannel(channel);
         return 1;
     }
     if (!channel_is_binary(channel, "client")) goto done;
@@ -456,11 +448,5 @@ int main(void)
     WsFreeChannel(server.channel);
     WsCloseListener(server.listener, NULL, NULL);
     WsFreeListener(server.listener);
-    if (e2e_failures)
-    {
-        printf("streaming: FAILED (%ld failures)\n", e2e_failures);
-        return 1;
-    }
-    printf("streaming: passed\n");
-    return 0;
+    return e2e_finish("streaming");
 }
