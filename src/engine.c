@@ -62,7 +62,6 @@ static HRESULT CALLBACK step_gave_two_results( HRESULT hr, WS_CALLBACK_MODEL mod
 {
     struct step_frame *frame = find_frame( (struct async_state *)next );
 
-    (void)hr; (void)model; (void)step_state; (void)context; (void)error;
     WARN( "step returned %#lx after its operation had called back\n", hr );
     frame->completed = FALSE;
     next->function = frame->next;
@@ -160,7 +159,7 @@ static void CALLBACK step_completed( HRESULT hr, WS_CALLBACK_MODEL model, void *
     WS_ASYNC_CALLBACK callback;
     void *callback_state;
 
-    TRACE( "%#lx, %u, %p\n", hr, model, context );
+    TRACE( "%#lx %u %p\n", hr, model, context );
 
     if (frame)
     {
@@ -173,7 +172,7 @@ static void CALLBACK step_completed( HRESULT hr, WS_CALLBACK_MODEL model, void *
      * may free or reuse it, so read what is needed first and never touch the state after. */
     callback = state->callback;
     callback_state = state->callback_state;
-    TRACE( "calling %p with %#lx, %u, %p\n", callback, hr, model, callback_state );
+    TRACE( "calling %p with %#lx %u %p\n", callback, hr, model, callback_state );
     callback( hr, model, callback_state );
 }
 
@@ -188,7 +187,7 @@ HRESULT WINAPI WsAsyncExecute( WS_ASYNC_STATE *asyncState, WS_ASYNC_FUNCTION ope
     WS_ASYNC_CONTEXT own_context = { step_completed, state };
     HRESULT hr = S_OK;
 
-    TRACE( "%p, %p, %u, %p, %p, %p\n", asyncState, operation, callbackModel, callbackState,
+    TRACE( "%p %p %u %p %p %p\n", asyncState, operation, callbackModel, callbackState,
            asyncContext, error );
 
     if (!state) return E_INVALIDARG;

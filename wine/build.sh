@@ -53,6 +53,7 @@ if ! command -v winegcc >/dev/null || ! command -v winebuild >/dev/null || ! dpk
 fi
 tarball=$(bash "$here/fetch.sh" "$wine_version") || finish
 bash "$here/apply.sh" "$tarball" || finish
+bash "$here/check-series.sh"
 
 for arch in x64 x86; do
     if [ "$arch" = x86 ] && [ ! -f "$x86lib/libwinecrt0.a" ]; then
