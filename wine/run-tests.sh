@@ -14,14 +14,14 @@ here=$(dirname "$0")
 arch=$1 pbuild=${2:-}
 
 wineserver=$(wine_server)
-WINEPREFIX=$out/prefix "$wineserver" -k >/dev/null 2>&1
-WINEPREFIX=$out/prefix "$wineserver" -w >/dev/null 2>&1
-mkdir -p "$out/prefix"
-if ! WINEPREFIX=$out/prefix WINEDEBUG=-all timeout 120 "$(wine_loader x64 2>/dev/null || echo wine64)" wineboot -i >/dev/null 2>&1; then
-    result FAIL "$arch: wine prefix" "wineboot failed"
+WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+mkdir -p "$prefix"
+if ! WINEPREFIX=$prefix WINEDEBUG=-all timeout 120 "$(wine_loader x64 2>/dev/null || echo wine64)" wineboot -i >/dev/null 2>&1; then
+    result FAIL "$wine_version $arch: wine prefix" "wineboot failed"
     exit 0
 fi
 bash "$here/test-wine.sh" "$arch"
 bash "$here/test-project.sh" "$arch" "$pbuild"
-WINEPREFIX=$out/prefix "$wineserver" -k >/dev/null 2>&1
+WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
 exit 0
