@@ -21,10 +21,15 @@ if ! tar -xJf "$tarball" -C "$out/src/pristine" --strip-components=1 --wildcards
     result FAIL "$wine_version: Wine source" "cannot unpack $tarball"
     exit 1
 fi
-# The headers Wine generates from include/*.idl, with the installed widl: the installed 8.0
-# headers would otherwise stand in for them, which 10.0's own headers do not build with
-# (combaseapi.h needs 10.0's objidl.h). An .idl made only to be imported gives nothing: ignored.
-(cd "$out/src/pristine/include" && ls ./*.idl | xargs -P2 -I{} sh -c 'widl --nostdinc -I. -h -o "${1%.idl}.h" "$1" 2>/dev/null || rm -f "${1%.idl}.h"' sh {})
+# The headers Wine generates from include/*.idl, with the installed widl, for a version other
+# than the installed one (libwine-dev's): its headers would otherwise stand in for them, and
+# 10.0's own headers do not build with 8.0's (combaseapi.h needs 10.0's objidl.h). An .idl made
+# only to be imported by another gives nothing: ignored.
+installed=$(dpkg-query -W -f='${Version}' libwine-dev 2>/dev/null)
+if [ "${installed%%[~-]*}" != "$wine_version" ]; then
+    (cd "$out/src/pristine/include" && ls ./*.idl | xargs -P2 -I{} sh -c \
+        'widl --nostdinc -I. -h -o "${1%.idl}.h" "$1" 2>/dev/null || rm -f "${1%.idl}.h"' sh {})
+fi
 cp -a "$out/src/pristine" "$out/src/patched"
 
 series=$root/wine/patches how="wine/patches"
