@@ -3,7 +3,8 @@
 # Builds Wine's webservices.dll from Debian's Wine source of each version (WSASYNC_WINE_VERSIONS,
 # default "8.0 10.0"), pristine and with the series applied (wine/patches, made against 10.0;
 # wine/port.sh makes the others' from it), for x64 and x86, and tests it with Wine's own
-# webservices tests and with this project's programs, under the installed Wine (docs/WINE.md). The driver of wine/'s scripts, each also run by hand:
+# webservices tests and with this project's programs, under the installed Wine (docs/WINE.md).
+# Rows are prefixed with the version. The driver of wine/'s scripts, each also run by hand:
 #   fetch.sh       Wine's source and libwine-dev:i386 from Debian, into the cache
 #   apply.sh       the pristine and patched trees; the series applies; async.c carries engine.c
 #   port.sh        the series for another version (by apply.sh)
