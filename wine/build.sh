@@ -56,12 +56,13 @@ if ! command -v winegcc >/dev/null || ! command -v winebuild >/dev/null || ! dpk
     bash ci/install-deps.sh wine64-tools libwine-dev ||
         { result NOT-RUN "tools" "wine64-tools/libwine-dev missing and could not be installed"; finish; }
 fi
-for wine_version in $wine_versions; do
-    export WSASYNC_WINE_VERSION=$wine_version
-    out=$out_base/$wine_version
+# one_version: fetch, apply, build and test WSASYNC_WINE_VERSION (in $out), its rows in its own
+# results file.
+one_version() {
+    local vstart arch tarball runnable reason start entry pbuild
     echo "=== Wine $wine_version" && vstart=$(date +%s)
-    tarball=$(bash "$here/fetch.sh" "$wine_version") || continue
-    bash "$here/apply.sh" "$tarball" || continue
+    tarball=$(bash "$here/fetch.sh" "$wine_version") || return
+    bash "$here/apply.sh" "$tarball" || return
     for arch in x64 x86; do
         if [ "$arch" = x86 ] && [ ! -f "$x86lib/libwinecrt0.a" ]; then
             result NOT-RUN "$wine_version x86: build" "libwine-dev:i386 could not be fetched (x86 import libraries)"
@@ -98,6 +99,25 @@ for wine_version in $wine_versions; do
         echo "=== $wine_version $arch: tests ran in $(( $(date +%s) - start ))s"
     done
     echo "=== Wine $wine_version: built and tested in $(( $(date +%s) - vstart ))s"
+}
+
+# The versions run side by side, each with its own work tree, Wine prefix and network namespace:
+# their tests mostly wait, so two take little longer than one. One after the other where no
+# namespace can be made (their tests' fixed ports would clash) or WSASYNC_WINE_SERIAL=1. The
+# cache they share is filled first.
+serial=${WSASYNC_WINE_SERIAL:-0}
+unshare -n true 2>/dev/null || serial=1
+for wine_version in $wine_versions; do WSASYNC_RESULTS='' bash "$here/fetch.sh" "$wine_version" >/dev/null 2>&1; done
+for wine_version in $wine_versions; do
+    out=$out_base/$wine_version
+    mkdir -p "$out" && : >"$out/results"
+    (export WSASYNC_WINE_VERSION=$wine_version WSASYNC_RESULTS=$out/results; one_version) >"$out/build.log" 2>&1 &
+    [ "$serial" = 1 ] && wait
+done
+wait
+for wine_version in $wine_versions; do
+    cat "$out_base/$wine_version/build.log"
+    cat "$out_base/$wine_version/results" >>"$WSASYNC_RESULTS"
 done
 
 [ -z "$install_prefix" ] || bash "$here/install.sh" "$install_prefix"

@@ -4,8 +4,8 @@
 # versions the series is built against, the project's one way to run Wine (cmake/wine.sh), the
 # results format (ci/lib/results.sh), and the one definition of "async.c carries src/engine.c".
 # Environment: WSASYNC_WINE_CACHE (default ~/.cache/wsasync-wine) keeps downloads;
-# WSASYNC_WINE_OUT (default build/wine) holds a work tree per Wine version (OUT/VERSION) and the
-# Wine prefix they share; WSASYNC_WINE_VERSION (default the series', 10.0) the version a script
+# WSASYNC_WINE_OUT (default build/wine) holds a work tree per Wine version (OUT/VERSION, with
+# its Wine prefix); WSASYNC_WINE_VERSION (default the series', 10.0) the version a script
 # works on; WSASYNC_WINE_VERSIONS (default "8.0 10.0") those wine/build.sh runs;
 # WSASYNC_WINE_TIMEOUT (default 300) the seconds one test program may take.
 
@@ -19,7 +19,7 @@ series_version=10.0
 wine_version=${WSASYNC_WINE_VERSION:-$series_version}
 # The versions wine/build.sh builds and tests, each against the installed Wine.
 wine_versions=${WSASYNC_WINE_VERSIONS:-8.0 10.0}
-out=$out_base/$wine_version prefix=$out_base/prefix
+out=$out_base/$wine_version prefix=$out_base/$wine_version/prefix
 test_timeout=${WSASYNC_WINE_TIMEOUT:-300}
 # x86 import libraries and libwinecrt0.a, from the .deb of libwine-dev:i386 (wine/fetch.sh).
 x86lib=$cache/x86lib/usr/lib/i386-linux-gnu/wine/i386-windows

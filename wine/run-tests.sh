@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs every test of one arch against the trees wine/build-tree.sh built: starts the work
-# tree's Wine prefix ($WSASYNC_WINE_OUT/prefix) with a wineserver of its own, then Wine's tests
+# tree's Wine prefix ($WSASYNC_WINE_OUT/VERSION/prefix) with a wineserver of its own, then Wine's tests
 # (wine/test-wine.sh) and the project's programs (wine/test-project.sh). wine/build.sh runs it
 # under wine/netns.sh: the wineserver is started here, inside the namespace, since it makes
 # the sockets the tests use.
