@@ -83,7 +83,7 @@ done
 
 # The services against Wine's pristine and patched webservices.dll (bench/services.sh), where
 # wine/build.sh has left them; its section goes into the document with the rest.
-if ls build/wine/*/pristine/webservices.dll build/wine/*/patched/webservices.dll >/dev/null 2>&1; then
+if ls build/wine/8.0/*/pristine/webservices.dll build/wine/8.0/*/patched/webservices.dll >/dev/null 2>&1; then
     echo "=== services: patched against pristine webservices.dll"
     bash "$root/bench/services.sh" --no-doc $arches
 fi

@@ -17,8 +17,8 @@
 #
 #   --rounds N       processes per DLL and arch (default 9), alternating which DLL goes first
 #   --seconds S      the timed window of each measure in each process (default 1)
-#   --pristine-ARCH  default build/wine/ARCH/pristine/webservices.dll (wine/build.sh's tree)
-#   --patched-ARCH   default build/wine/ARCH/patched/webservices.dll
+#   --pristine-ARCH  default build/wine/8.0/ARCH/pristine/webservices.dll (wine/build.sh's tree of the installed Wine)
+#   --patched-ARCH   default build/wine/8.0/ARCH/patched/webservices.dll
 #   --report         run nothing: summarise the logs of the last run (and write the section)
 #   --no-doc         leave docs/BENCHMARKS.md as it is (bench/run.sh then puts build/bench/
 #                    services.md in it with the rest)
@@ -55,7 +55,7 @@ done
 arches=${arches:-x64 x86}
 for arch in x64 x86; do
     for kind in pristine patched; do
-        : "${dll[$kind-$arch]:=$root/build/wine/$arch/$kind/webservices.dll}"
+        : "${dll[$kind-$arch]:=$root/build/wine/8.0/$arch/$kind/webservices.dll}"
     done
 done
 

@@ -78,7 +78,7 @@ if [ ! -f "$x86lib/libwinecrt0.a" ]; then
 fi
 
 if [ -z "$tarball" ]; then
-    result NOT-RUN "Wine source" "cannot fetch Wine's source package from Debian's registry: nothing built or tested"
+    result NOT-RUN "$version: Wine source" "cannot fetch Wine $version's source package from Debian's registry: nothing built or tested"
     exit 1
 fi
 echo "$tarball"

@@ -4,15 +4,22 @@
 # versions the series is built against, the project's one way to run Wine (cmake/wine.sh), the
 # results format (ci/lib/results.sh), and the one definition of "async.c carries src/engine.c".
 # Environment: WSASYNC_WINE_CACHE (default ~/.cache/wsasync-wine) keeps downloads;
-# WSASYNC_WINE_OUT (default build/wine) is the work tree; WSASYNC_WINE_VERSION (default 8.0) the
-# Wine version; WSASYNC_WINE_TIMEOUT (default 300) the seconds one test program may take.
+# WSASYNC_WINE_OUT (default build/wine) holds a work tree per Wine version (OUT/VERSION, with
+# its Wine prefix); WSASYNC_WINE_VERSION (default the series', 10.0) the version a script
+# works on; WSASYNC_WINE_VERSIONS (default "8.0 10.0") those wine/build.sh runs;
+# WSASYNC_WINE_TIMEOUT (default 300) the seconds one test program may take.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
 cache=${WSASYNC_WINE_CACHE:-${HOME:-/root}/.cache/wsasync-wine}
-out=${WSASYNC_WINE_OUT:-$root/build/wine}
-case $out in /*) ;; *) out=$root/$out ;; esac
-wine_version=${WSASYNC_WINE_VERSION:-8.0}
+out_base=${WSASYNC_WINE_OUT:-$root/build/wine}
+case $out_base in /*) ;; *) out_base=$root/$out_base ;; esac
+# The version wine/patches is made against: the one closest to upstream (docs/WINE.md).
+series_version=10.0
+wine_version=${WSASYNC_WINE_VERSION:-$series_version}
+# The versions wine/build.sh builds and tests, each against the installed Wine.
+wine_versions=${WSASYNC_WINE_VERSIONS:-8.0 10.0}
+out=$out_base/$wine_version prefix=$out_base/$wine_version/prefix
 test_timeout=${WSASYNC_WINE_TIMEOUT:-300}
 # x86 import libraries and libwinecrt0.a, from the .deb of libwine-dev:i386 (wine/fetch.sh).
 x86lib=$cache/x86lib/usr/lib/i386-linux-gnu/wine/i386-windows
@@ -54,6 +61,6 @@ run_wine() {
     local arch=$1 dir=$2 log=$3 loader
     shift 3
     loader=$(wine_loader "$arch" 2>/dev/null) || loader=$([ "$arch" = x86 ] && echo wine || echo wine64)
-    (cd "$dir" && WINEPREFIX=$out/prefix WINEDEBUG=-all WINEDLLOVERRIDES="webservices=n;winedbg.exe=d" \
+    (cd "$dir" && WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="webservices=n;winedbg.exe=d" \
         timeout -k 10 "$test_timeout" "$loader" "$@") >"$log" 2>&1
 }

@@ -7,8 +7,11 @@
 # the body of src/engine.c (wine/lib.sh: engine_body, carries_engine, the check wine/apply.sh
 # makes).
 #
-# Usage: wine/make-patch.sh
-# Needs the pristine tree that wine/build.sh unpacked ($WSASYNC_WINE_OUT/src/pristine). The
+# Usage: wine/make-patch.sh [FROM_VERSION]
+# Needs the pristine tree of the series' version (10.0, wine/lib.sh: series_version) that
+# wine/build.sh unpacked ($WSASYNC_WINE_OUT/10.0/src/pristine). FROM_VERSION says that
+# wine/patches was made against another version (a series made against 8.0): wine/port.sh first
+# makes it against 10.0, from that version's pristine tree, unpacked the same way. The
 # series is applied there with `git am`; if async.c does not carry src/engine.c, the commit that
 # adds it is rewritten and the commits after it are replayed; then `git format-patch` writes
 # every patch back, so names, messages, authors and dates stay as they were, and a second run
@@ -16,13 +19,18 @@
 set -eu
 # shellcheck source=wine/lib.sh
 . "$(dirname "$0")/lib.sh"
-pristine=$out/src/pristine
-patches=$root/wine/patches
+pristine=$out_base/$series_version/src/pristine
+patches=$root/wine/patches series=$patches
 file=dlls/webservices/async.c
 
 [ -d "$pristine/dlls/webservices" ] || { echo "make-patch: no $pristine: run wine/build.sh first" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if [ -n "${1:-}" ]; then
+    [ -d "$out_base/$1/src/pristine" ] || { echo "make-patch: no $out_base/$1/src/pristine: run wine/build.sh first" >&2; exit 1; }
+    series=$tmp/ported
+    bash "$root/wine/port.sh" "$out_base/$1/src/pristine" "$pristine" "$patches" "$series"
+fi
 
 cp -a "$pristine" "$tmp/wine"
 cd "$tmp/wine"
@@ -33,7 +41,7 @@ git init -q
 git add -A
 git commit -q -m "Wine (pristine)"
 base=$(git rev-parse HEAD)
-git am -q --committer-date-is-author-date "$patches"/[0-9][0-9][0-9][0-9]-*.patch
+git am -q --committer-date-is-author-date "$series"/[0-9][0-9][0-9][0-9]-*.patch
 tip=$(git rev-parse HEAD)
 
 if carries_engine "$file"; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs every test of one arch against the trees wine/build-tree.sh built: starts the work
-# tree's Wine prefix ($WSASYNC_WINE_OUT/prefix) with a wineserver of its own, then Wine's tests
+# tree's Wine prefix ($WSASYNC_WINE_OUT/VERSION/prefix) with a wineserver of its own, then Wine's tests
 # (wine/test-wine.sh) and the project's programs (wine/test-project.sh). wine/build.sh runs it
 # under wine/netns.sh: the wineserver is started here, inside the namespace, since it makes
 # the sockets the tests use.
@@ -14,14 +14,14 @@ here=$(dirname "$0")
 arch=$1 pbuild=${2:-}
 
 wineserver=$(wine_server)
-WINEPREFIX=$out/prefix "$wineserver" -k >/dev/null 2>&1
-WINEPREFIX=$out/prefix "$wineserver" -w >/dev/null 2>&1
-mkdir -p "$out/prefix"
-if ! WINEPREFIX=$out/prefix WINEDEBUG=-all timeout 120 "$(wine_loader x64 2>/dev/null || echo wine64)" wineboot -i >/dev/null 2>&1; then
-    result FAIL "$arch: wine prefix" "wineboot failed"
+WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+mkdir -p "$prefix"
+if ! WINEPREFIX=$prefix WINEDEBUG=-all timeout 120 "$(wine_loader x64 2>/dev/null || echo wine64)" wineboot -i >/dev/null 2>&1; then
+    result FAIL "$wine_version $arch: wine prefix" "wineboot failed"
     exit 0
 fi
 bash "$here/test-wine.sh" "$arch"
 bash "$here/test-project.sh" "$arch" "$pbuild"
-WINEPREFIX=$out/prefix "$wineserver" -k >/dev/null 2>&1
+WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
 exit 0

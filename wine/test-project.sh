@@ -18,23 +18,23 @@ b=$out/$arch run=$out/$arch/run-conformance
 mkdir -p "$b/logs"
 
 if [ -z "$pbuild" ]; then
-    result NOT-RUN "$arch: project conformance, patched DLL" "no project build dir given (wine/build.sh build/x64)"
+    result NOT-RUN "$wine_version $arch: project conformance, patched DLL" "no project build dir given (wine/build.sh build/x64)"
     exit 0
 fi
 if [ ! -f "$pbuild/bin/conformance.exe" ] || [ ! -f "$pbuild/bin/stress.exe" ]; then
-    result NOT-RUN "$arch: project conformance, patched DLL" "no conformance.exe/stress.exe in $pbuild/bin"
+    result NOT-RUN "$wine_version $arch: project conformance, patched DLL" "no conformance.exe/stress.exe in $pbuild/bin"
     exit 0
 fi
 
 # The end-to-end programs (built with the project).
 log=$b/logs/e2e.log
-WINEPREFIX=$out/prefix bash "$root/tests/wine/run.sh" "$pbuild/bin" "$b/patched" patched >"$log" 2>&1
+WINEPREFIX=$prefix bash "$root/tests/wine/run.sh" "$pbuild/bin" "$b/patched" patched >"$log" 2>&1
 rc=$?
 summary=$(grep -aE '^[a-z_-]+ \(patched\)' "$log" | tr '\n' ' ')
 case $rc in
-0) result pass "$arch: tests/wine end-to-end programs, patched DLL" "$summary" ;;
-77) result NOT-RUN "$arch: tests/wine end-to-end programs" "$(grep -am1 skipped "$log")" ;;
-*) result FAIL "$arch: tests/wine end-to-end programs, patched DLL" "exit $rc: $summary(log $log)" ;;
+0) result pass "$wine_version $arch: tests/wine end-to-end programs, patched DLL" "$summary" ;;
+77) result NOT-RUN "$wine_version $arch: tests/wine end-to-end programs" "$(grep -am1 skipped "$log")" ;;
+*) result FAIL "$wine_version $arch: tests/wine end-to-end programs, patched DLL" "exit $rc: $summary(log $log)" ;;
 esac
 
 # The conformance suite and the differential stress test, beside the patched DLL.
@@ -50,8 +50,8 @@ run_suite() {
     target=$(sed -n 's/^WsAsyncExecute under test: //p' "$log" | tr -d '\r')
     counts=$(grep -a 'passed, .* failed' "$log" | tail -1 | tr -d '\r')
     case $rc:$target in
-    0:*[/\\]run-conformance[/\\]webservices.dll) result pass "$arch: project $exe $what, patched DLL" "$counts" ;;
-    *) result FAIL "$arch: project $exe, patched DLL" "exit $rc, target '${target:-none}', $counts (log $log)" ;;
+    0:*[/\\]run-conformance[/\\]webservices.dll) result pass "$wine_version $arch: project $exe $what, patched DLL" "$counts" ;;
+    *) result FAIL "$wine_version $arch: project $exe, patched DLL" "exit $rc, target '${target:-none}', $counts (log $log)" ;;
     esac
 }
 run_suite conformance.exe 'spec_*' $(sed -n 's/^TEST(\(spec_[A-Za-z0-9_]*\)).*/\1/p' "$root"/tests/spec_*.c)

@@ -64,7 +64,7 @@ manifest() {
 
 # 1. Wine's pristine tests against the pristine DLL (the baseline) and the patched DLL.
 for src in "$out/src/pristine/dlls/webservices/tests/"*.c; do
-    t=$(basename "$src" .c) check="$arch: Wine's $t tests, pristine vs patched DLL"
+    t=$(basename "$src" .c) check="$wine_version $arch: Wine's $t tests, pristine vs patched DLL"
     run_wine "$arch" "$b/run-pristine" "$b/logs/pristine-$t.log" webservices_test.exe "$t"
     rc_p=$?
     run_wine "$arch" "$b/run-patched-dll" "$b/logs/pristine-tests-patched-dll-$t.log" webservices_test.exe "$t"
@@ -93,16 +93,16 @@ for src in "$out/src/patched/dlls/webservices/tests/"*.c; do
     seen=$(summary_counts "$b/logs/patched-$t.log")
     set -- $seen; tests=${1:-?} todo=${2:-?} fail=${3:-?} skipped=${4:-?}
     if [ "$rc" = 0 ] && [ -n "$seen" ] && [ "$fail" = 0 ]; then
-        result pass "$arch: patched $t tests, patched DLL" "$tests tests ($todo todo, $skipped skipped), 0 failed"
+        result pass "$wine_version $arch: patched $t tests, patched DLL" "$tests tests ($todo todo, $skipped skipped), 0 failed"
     else
-        result FAIL "$arch: patched $t tests, patched DLL" "exit $rc, $tests tests, $fail failed (log $b/logs/patched-$t.log)"
+        result FAIL "$wine_version $arch: patched $t tests, patched DLL" "exit $rc, $tests tests, $fail failed (log $b/logs/patched-$t.log)"
     fi
 done
 
 # 3. The patched tree's tests against the pristine DLL: they must fail exactly where the
 #    manifest says.
 for src in "$out/src/patched/dlls/webservices/tests/"*.c; do
-    t=$(basename "$src" .c) check="$arch: patched $t tests, pristine DLL"
+    t=$(basename "$src" .c) check="$wine_version $arch: patched $t tests, pristine DLL"
     log=$b/logs/patched-tests-pristine-dll-$t.log
     run_wine "$arch" "$b/run-pristine-dll" "$log" webservices_test.exe "$t"
     rc=$?

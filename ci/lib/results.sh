@@ -11,10 +11,10 @@
 #                            hand prints its rows); a row that is not a pass is also on stderr
 #   results_has STATUS [CHECK-PREFIX]
 #                            0 if a row has STATUS (and a check starting with CHECK-PREFIX)
-#   results_finish [--ci [EXCUSED-PREFIX]]
+#   results_finish [--ci [EXCUSED-PREFIX...]]
 #                            prints the summary and exits: 1 if a check failed; 1 with "NOT RUN"
 #                            if none passed (nothing was built or tested); with --ci, 1 if a
-#                            check did not run, unless its name starts with EXCUSED-PREFIX (a
+#                            check did not run, unless its name starts with an EXCUSED-PREFIX (a
 #                            step this machine cannot run, such as "x86: ")
 
 results_init() {
@@ -42,8 +42,11 @@ results_finish() {
     awk -F'\t' '{ printf "%-8s %-58s %s\n", $1, $2, $3 }' "$WSASYNC_RESULTS"
     results_has FAIL && exit 1
     results_has pass || { echo "NOT RUN"; exit 1; }
-    if [ "${1:-}" = --ci ] &&
-       awk -F'\t' -v p="${2:-}" '$1 == "NOT-RUN" && (p == "" || index($2, p) != 1) { found = 1 } END { exit !found }' "$WSASYNC_RESULTS"; then
+    if [ "${1:-}" = --ci ] && shift &&
+       awk -F'\t' -v p="$(printf '%s\n' "$@")" '
+           BEGIN { n = split(p, excused, "\n") }
+           $1 == "NOT-RUN" { ok = 0; for (i = 1; i <= n; i++) if (excused[i] != "" && index($2, excused[i]) == 1) ok = 1; if (!ok) found = 1 }
+           END { exit !found }' "$WSASYNC_RESULTS"; then
         exit 1
     fi
     exit 0

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Writes the series for another Wine version: the patches of SRC_DIR, made against the pristine
+# Wine tree FROM, made again against the pristine tree TO, into DST_DIR. wine/patches is made
+# against Wine 10.0 (wine/lib.sh: series_version, the version closest to upstream): wine/apply.sh
+# gets the series for 8.0 this way, and wine/make-patch.sh takes a series made against 8.0.
+# Two steps, in a git repository of its own with FROM and TO as two commits:
+#   1. each patch's lines (context, removed, added) take TO's spelling where Wine changed it
+#      mechanically: Wine 8.0's Makefile.in lists sources as `C_SRCS = \`, later ones as
+#      `SOURCES = \`; 8.0 ends every declaration of dlls/webservices/*.h with DECLSPEC_HIDDEN,
+#      later ones have none (a context line takes TO's own spelling; an added declaration, from
+#      a line at column 0 to its `);`, or an `extern` line, gets it before its `;`);
+#   2. `git am -3` applies them to TO: a hunk whose context Wine changed otherwise between the
+#      versions is merged three-way from FROM's blobs (the series is first applied to FROM), so
+#      only a change next to one of the series' own fails. `git format-patch` then writes them.
+#
+# Usage: wine/port.sh FROM TO SRC_DIR DST_DIR
+# Exits 1, naming the patch, if one does not apply.
+set -eu
+from=$(cd "$1" && pwd) to=$(cd "$2" && pwd) src=$(cd "$3" && pwd) dst=$4
+mkdir -p "$dst" && dst=$(cd "$dst" && pwd)
+
+# shape PATCH: PATCH (on stdin) in TO's spelling, on stdout.
+shape() {
+    local sources=SOURCES hidden=0
+    grep -q '^C_SRCS = ' "$to/dlls/webservices/Makefile.in" && sources=C_SRCS
+    grep -q DECLSPEC_HIDDEN "$to/dlls/webservices/webservices_private.h" && hidden=1
+    awk -v sources="$sources" -v hidden="$hidden" -v tree="$to" '
+        FILENAME != "-" { key = FILENAME; sub("^" tree "/", "", key); line = $0
+                    gsub(/ DECLSPEC_HIDDEN/, "", line); spelled[key SUBSEP line] = $0; next }
+        /^diff --git / { file = $4; sub(/^b\//, "", file); inhunk = 0; pending = 0 }
+        /^@@ / { inhunk = file != ""; print; next }
+        /^-- $/ { file = ""; inhunk = 0 }
+        !inhunk || !/^[-+ ]/ { print; next }
+        {
+            mark = substr($0, 1, 1); text = substr($0, 2)
+            if (file ~ /(^|\/)Makefile\.in$/ && text ~ /^(C_SRCS|SOURCES) = \\$/)
+                text = sources " = \\"
+            else if (file ~ /^dlls\/webservices\/[^\/]*\.h$/) {
+                bare = text; gsub(/ DECLSPEC_HIDDEN/, "", bare)
+                if (!hidden) text = bare
+                else if (mark != "+" && (file SUBSEP bare) in spelled) text = spelled[file SUBSEP bare]
+                else if (text !~ /DECLSPEC_HIDDEN/) {
+                    if (text ~ /^extern .*;$/ || (text ~ /\);$/ && (pending || text ~ /^[A-Za-z_]/) && text !~ /^(static|typedef)/))
+                        sub(/;$/, " DECLSPEC_HIDDEN;", text)
+                    pending = text ~ /^[A-Za-z_]/ && text !~ /^(static|typedef|struct [a-z_]*$)/ && text !~ /[;{}]$/
+                }
+            }
+            print mark text
+        }' $( [ "$hidden" = 1 ] && grep -l DECLSPEC_HIDDEN "$to"/dlls/webservices/*.h) /dev/null -
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+export GIT_CEILING_DIRECTORIES=$tmp GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+git() { command git -c user.name=base -c user.email=base@localhost -c core.autocrlf=false "$@"; }
+git init -q
+# commit_tree DIR MESSAGE: the tree DIR (less any .git) as the commit of the current branch.
+commit_tree() {
+    rm -rf ./*; tar -C "$1" --exclude=.git -cf - . | tar -xf -
+    git add -A; git commit -q --allow-empty -m "$2"
+}
+git checkout -q --orphan from && commit_tree "$from" "Wine (from)"
+git am -q "$src"/[0-9][0-9][0-9][0-9]-*.patch || { echo "port: the series does not apply to $from" >&2; exit 1; }
+git checkout -q --orphan to && commit_tree "$to" "Wine (to)"
+base=$(git rev-parse HEAD)
+mkdir "$tmp.shaped"
+trap 'rm -rf "$tmp" "$tmp.shaped"' EXIT
+for p in "$src"/[0-9][0-9][0-9][0-9]-*.patch; do shape <"$p" >"$tmp.shaped/$(basename "$p")"; done
+for p in "$tmp.shaped"/*.patch; do
+    git am -q -3 --committer-date-is-author-date "$p" >"$tmp.am.log" 2>&1 ||
+        { echo "port: $(basename "$p") does not apply to $to:" >&2; cat "$tmp.am.log" >&2; rm -f "$tmp.am.log"; exit 1; }
+done
+rm -f "$tmp.am.log" "$dst"/[0-9][0-9][0-9][0-9]-*.patch
+git format-patch -q --zero-commit --no-signature -o "$dst" "$base..HEAD"
