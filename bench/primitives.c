@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The completion engine's primitives against the raw thread-pool calls each wraps, with the
+ * The completion primitives against the raw thread-pool calls each wraps, with the
  * same work on both sides:
  *
  *  - post: a chain of completions, each callback posting the next (AsyncPoolPost against
