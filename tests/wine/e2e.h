@@ -459,9 +459,11 @@ static inline int e2e_attack_send(USHORT port, const struct e2e_attack_bytes *by
 
 /* The handles of this process, counted in the system's handle list (NtQuerySystemInformation's
  * SystemHandleInformation, 16, whose entries start with the owner's process id): Wine 8.0's
- * GetProcessHandleCount() gives 0. Events are counted apart: their number follows the threads
- * alive (it went down and up by a dozen between counts with nothing leaking), the others' does
- * not. The type of events is found from an event of our own. */
+ * GetProcessHandleCount() gives 0. Events and registry keys are counted apart: the number of
+ * events follows the threads alive (it went down and up by a dozen between counts with nothing
+ * leaking), and Wine opens registry keys once, on first use, for the process (a key more after
+ * the attacks was seen once under load, from a lookup the clients made); the others' number does
+ * not move. The types are found from an event and a key of our own. */
 struct e2e_handle_entry
 {
     ULONG owner;
@@ -477,14 +479,15 @@ static inline BOOL e2e_handle_count(DWORD *events, DWORD *others)
     LONG (WINAPI *query)(int, void *, ULONG, ULONG *);
     struct { ULONG count; struct e2e_handle_entry entries[1]; } *list = NULL;
     HANDLE probe = CreateEventW(NULL, FALSE, FALSE, NULL);
+    HKEY key = NULL;
     ULONG size = 1 << 16, i;
     DWORD pid = GetCurrentProcessId();
-    int event_type = -1;
+    int event_type = -1, key_type = -1;
     LONG status;
 
     *events = *others = 0;
     query = (void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation");
-    if (!query || !probe) return FALSE;
+    if (!query || !probe || RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"Software", 0, KEY_READ, &key)) return FALSE;
     for (;;)
     {
         if (!(list = malloc(size))) return FALSE;
@@ -493,25 +496,29 @@ static inline BOOL e2e_handle_count(DWORD *events, DWORD *others)
         size *= 2;
     }
     for (i = 0; !status && i < list->count; i++)
-        if (list->entries[i].owner == pid && list->entries[i].value == (USHORT)(ULONG_PTR)probe)
-            event_type = list->entries[i].type;
+    {
+        if (list->entries[i].owner != pid) continue;
+        if (list->entries[i].value == (USHORT)(ULONG_PTR)probe) event_type = list->entries[i].type;
+        if (list->entries[i].value == (USHORT)(ULONG_PTR)key) key_type = list->entries[i].type;
+    }
     for (i = 0; !status && i < list->count; i++)
     {
         if (list->entries[i].owner != pid || list->entries[i].value == (USHORT)(ULONG_PTR)probe) continue;
         if (list->entries[i].type == event_type) (*events)++;
-        else (*others)++;
+        else if (list->entries[i].type != key_type) (*others)++;
     }
     free(list);
     CloseHandle(probe);
-    return !status && event_type >= 0;
+    RegCloseKey(key);
+    return !status && event_type >= 0 && key_type >= 0;
 }
 
 /* The attack phase against the service listening on url, whose channels number idle: the
  * attacks are sent E2E_ATTACK_SETS times over. The handles are counted once the first set has
  * been handled, so that what the service (or Wine) creates once, on first use, is not taken for a
- * leak, and again after the last: handles other than events must be no more after than before;
- * events fewer more than the connections sent (a leak per connection shows, the threads' coming
- * and going does not). Reports its own failures; returns FALSE after one. */
+ * leak, and again after the last: handles other than events and registry keys must be no more
+ * after than before; events fewer more than the connections sent (a leak per connection shows,
+ * the threads' coming and going does not). Reports its own failures; returns FALSE after one. */
 #ifndef E2E_ATTACK_SETS
 #define E2E_ATTACK_SETS 2
 #endif
@@ -604,7 +611,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     InterlockedExchange(&e2e_attack.wanted, -1);
     e2e_handle_count(&events_after, &others_after);
     printf("attacks: %d connections of malformed framing (%d kinds), %ld errors seen by the service; handles "
-           "other than events %lu before, %lu after; events %lu before, %lu after (GetProcessHandleCount %lu)\n",
+           "other than events and keys %lu before, %lu after; events %lu before, %lu after (GetProcessHandleCount %lu)\n",
            sent, E2E_ATTACKS, e2e_attack.errors, (unsigned long)others_before, (unsigned long)others_after,
            (unsigned long)events_before, (unsigned long)events_after, (unsigned long)reported);
     WSACleanup();
@@ -616,7 +623,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     }
     if (others_after > others_before || events_after >= events_before + sent - E2E_ATTACKS)
     {
-        snprintf(what, sizeof(what), "attacks: handles leaked: %lu other than events before, %lu after; "
+        snprintf(what, sizeof(what), "attacks: handles leaked: %lu other than events and keys before, %lu after; "
                  "%lu events before, %lu after", (unsigned long)others_before, (unsigned long)others_after,
                  (unsigned long)events_before, (unsigned long)events_after);
         e2e_fail(what, E_FAIL, BUG_NONE);
