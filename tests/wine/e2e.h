@@ -461,9 +461,10 @@ static inline int e2e_attack_send(USHORT port, const struct e2e_attack_bytes *by
  * SystemHandleInformation, 16, whose entries start with the owner's process id): Wine 8.0's
  * GetProcessHandleCount() gives 0. Events and registry keys are counted apart: the number of
  * events follows the threads alive (it went down and up by a dozen between counts with nothing
- * leaking), and Wine opens registry keys once, on first use, for the process (a key more after
- * the attacks was seen once under load, from a lookup the clients made); the others' number does
- * not move. The types are found from an event and a key of our own. */
+ * leaking), and Wine opens registry keys for the process when a lookup first needs them (13 of
+ * the 22 other handles were keys; once, under load, one handle more of a type not recorded was
+ * seen after the attacks, and keys are its likeliest kind); the others' number does not move.
+ * The types are found from an event and a key of our own. */
 struct e2e_handle_entry
 {
     ULONG owner;
