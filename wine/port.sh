@@ -9,7 +9,9 @@
 #      mechanically: Wine 8.0's Makefile.in lists sources as `C_SRCS = \`, later ones as
 #      `SOURCES = \`; 8.0 ends every declaration of dlls/webservices/*.h with DECLSPEC_HIDDEN,
 #      later ones have none (a context line takes TO's own spelling; an added declaration, from
-#      a line at column 0 to its `);`, or an `extern` line, gets it before its `;`);
+#      a line at column 0 to its `);`, or an `extern` line, gets it before its `;`); Wine 8.0's
+#      webservices.h has no WS_XML_STRING_VALUE, so the tests spell `WS_XML_STRING_VALUE( "s" )`
+#      out there as `{ 1, (BYTE *)"s" }`;
 #   2. `git am -3` applies them to TO: a hunk whose context Wine changed otherwise between the
 #      versions is merged three-way from FROM's blobs (the series is first applied to FROM), so
 #      only a change next to one of the series' own fails. `git format-patch` then writes them.
@@ -22,10 +24,11 @@ mkdir -p "$dst" && dst=$(cd "$dst" && pwd)
 
 # shape PATCH: PATCH (on stdin) in TO's spelling, on stdout.
 shape() {
-    local sources=SOURCES hidden=0
+    local sources=SOURCES hidden=0 strval=1
     grep -q '^C_SRCS = ' "$to/dlls/webservices/Makefile.in" && sources=C_SRCS
     grep -q DECLSPEC_HIDDEN "$to/dlls/webservices/webservices_private.h" && hidden=1
-    awk -v sources="$sources" -v hidden="$hidden" -v tree="$to" '
+    grep -q 'define WS_XML_STRING_VALUE' "$to/include/webservices.h" || strval=0
+    awk -v sources="$sources" -v hidden="$hidden" -v strval="$strval" -v tree="$to" '
         FILENAME != "-" { key = FILENAME; sub("^" tree "/", "", key); line = $0
                     gsub(/ DECLSPEC_HIDDEN/, "", line); spelled[key SUBSEP line] = $0; next }
         /^diff --git / { file = $4; sub(/^b\//, "", file); inhunk = 0; pending = 0 }
@@ -34,6 +37,14 @@ shape() {
         !inhunk || !/^[-+ ]/ { print; next }
         {
             mark = substr($0, 1, 1); text = substr($0, 2)
+            # the length of a literal is its characters, an escape counting as one
+            while (!strval && file ~ /^dlls\/webservices\/tests\// &&
+                   match(text, /WS_XML_STRING_VALUE\( *"([^"\\]|\\.)*" *\)/)) {
+                literal = substr(text, RSTART, RLENGTH); sub(/^WS_XML_STRING_VALUE\( */, "", literal)
+                sub(/ *\)$/, "", literal); chars = substr(literal, 2, length(literal) - 2)
+                gsub(/\\./, "x", chars)
+                text = substr(text, 1, RSTART - 1) "{ " length(chars) ", (BYTE *)" literal " }" substr(text, RSTART + RLENGTH)
+            }
             if (file ~ /(^|\/)Makefile\.in$/ && text ~ /^(C_SRCS|SOURCES) = \\$/)
                 text = sources " = \\"
             else if (file ~ /^dlls\/webservices\/[^\/]*\.h$/) {
