@@ -385,7 +385,7 @@ static HRESULT call(WS_CHANNEL *channel, WS_MESSAGE *request, WS_MESSAGE *reply,
                           sizeof(*body), index, NULL, error);
     if (error && hr != S_OK && hr != (HRESULT)WS_E_ENDPOINT_FAULT_RECEIVED)
     {
-        /* The fault was read but not reported (or, without patch 0015, not read). */
+        /* The fault was read but not reported (or, without patch 0017, not read). */
         snprintf(what, sizeof(what), "%s WsReceiveMessage(fault expected)", who);
         e2e_fail(what, hr, hr == (HRESULT)WS_E_INVALID_FORMAT ? BUG_FAULT_NOT_REPORTED : BUG_NONE);
     }
