@@ -71,7 +71,7 @@ static int e2e_hung(const char *what)
 /* Waits for the given threads. Returns 0 once they have all ended; otherwise the exit code: 1
  * when they still wait 5 s after a failure was reported (a side that failed left its peer
  * waiting: the failure above is the cause), 3 when they did not end within the timeout. */
-static int e2e_wait_threads(DWORD count, const HANDLE *threads, DWORD timeout_ms, const char *what)
+static inline int e2e_wait_threads(DWORD count, const HANDLE *threads, DWORD timeout_ms, const char *what)
 {
     DWORD waited = 0, failed_at = 0;
     char text[160];
@@ -136,7 +136,10 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
     {
         const char *function = (const char *)record->ExceptionInformation[1];
         enum e2e_bug bug = !function ? BUG_NONE : !strcmp(function, "WsCreateFaultFromError") ? BUG_FAULT_FROM_ERROR
-                         : !strcmp(function, "WsSendFaultMessageForError") ? BUG_FAULT_FOR_ERROR : BUG_NONE;
+                         : !strcmp(function, "WsSendFaultMessageForError") ? BUG_FAULT_FOR_ERROR
+                         : !strcmp(function, "WsReadArray") ? BUG_READ_ARRAY
+                         : !strcmp(function, "WsReadXmlBufferFromBytes") ? BUG_BUFFER_FROM_BYTES
+                         : !strcmp(function, "WsVerifyXmlNCName") ? BUG_VERIFY_NCNAME : BUG_NONE;
         char what[160];
 
         snprintf(what, sizeof(what), "a call to the unimplemented %s.%s",
@@ -170,7 +173,7 @@ static void e2e_init(DWORD watchdog_seconds)
 
 /* Opens a TCP listener on a free port of 127.0.0.1 (tried from one derived from the process
  * id, so that the builds of both arches can run at once); url_chars receives its URL. */
-static HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars, ULONG url_size, WS_STRING *url)
+static inline HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars, ULONG url_size, WS_STRING *url)
 {
     HRESULT hr = E_FAIL;
     int attempt;
