@@ -402,7 +402,7 @@ static DWORD WINAPI series_thread(void *param)
 
     SetEvent(s->returned);
     if (hr == WS_S_ASYNC) return 0;
-    /* An accept that blocked (bug 0029) and was ended by the listener's close after a failure
+    /* An accept that blocked (bug 0033) and was ended by the listener's close after a failure
      * elsewhere is no failure of its own. */
     if (FAILED(hr) && !(hr == (HRESULT)WS_E_OPERATION_ABORTED && e2e_failures))
         service_fail(s, "WsAsyncExecute", hr, BUG_NONE);
