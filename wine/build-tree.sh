@@ -38,8 +38,10 @@ compile() {
 rm -rf "$obj" && mkdir -p "$obj/dll" "$obj/tests"
 dir=$obj/dll
 compile -O2 -D__WINESRC__ -I"$src/dlls/webservices" -I"$src/include" -- "$src"/dlls/webservices/*.c || exit 1
+# The DLL imports what its Makefile.in says (IMPORTS), as Wine's own build links it.
+imports=$(sed -n 's/^IMPORTS *= *//p' "$src/dlls/webservices/Makefile.in" | sed 's/[^ ]*/-l&/g')
 winegcc -b $triple -shared "$src/dlls/webservices/webservices.spec" $libs "$obj"/dll/*.o \
-    -o "$obj/webservices.dll" -lwinhttp -lrpcrt4 -luser32 -lws2_32 || exit 1
+    -o "$obj/webservices.dll" $imports || exit 1
 winebuild -b $triple --implib -E "$src/dlls/webservices/webservices.spec" -o "$obj/libwebservices.a" || exit 1
 
 # The test list of Wine's test programs, for every tests/*.c of the tree.

@@ -30,7 +30,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # The first failure of each program with the drop-in over Wine 8.0's builtin, as the number of the
 # patch that fixes it: the bug's line in wine/bugs.tsv (wine/bugs.sh --check checks it has one).
-declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0101 [udp]=0033)
+declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0067 [udp]=0033)
 
 case $mode in
     patched) overrides=webservices=n ;;
