@@ -33,6 +33,19 @@ HRESULT WINAPI WsSendFaultMessageForError(WS_CHANNEL *, WS_MESSAGE *, WS_ERROR *
                                           WS_MESSAGE *, const WS_ASYNC_CONTEXT *, WS_ERROR *);
 /* Exported by Wine 8.0 but not declared in its header. */
 HRESULT WINAPI WsAbortChannel(WS_CHANNEL *, WS_ERROR *);
+/* Not declared by Wine 8.0's webservices.h either: the raw encodings and three functions of the
+ * XML layer (e2e_xml, e2e_fuzz). */
+typedef struct { WS_XML_READER_ENCODING encoding; } E2E_XML_READER_RAW_ENCODING;
+typedef struct { WS_XML_WRITER_ENCODING encoding; } E2E_XML_WRITER_RAW_ENCODING;
+HRESULT WINAPI WsReadArray(WS_XML_READER *, const WS_XML_STRING *, const WS_XML_STRING *, WS_VALUE_TYPE, void *,
+                           ULONG, ULONG, ULONG, ULONG *, WS_ERROR *);
+HRESULT WINAPI WsReadXmlBufferFromBytes(WS_XML_READER *, const WS_XML_READER_ENCODING *,
+                                        const WS_XML_READER_PROPERTY *, ULONG, const void *, ULONG, WS_HEAP *,
+                                        WS_XML_BUFFER **, WS_ERROR *);
+HRESULT WINAPI WsVerifyXmlNCName(const WCHAR *, ULONG, WS_ERROR *);
+
+/* A WS_XML_STRING of a string literal, every field given. */
+#define XML_STRING(text) { sizeof(text) - 1, (BYTE *)(text), NULL, 0 }
 
 static volatile LONG e2e_failures;
 static const char *volatile e2e_phase = "start";  /* what the program is doing, for the watchdog */

@@ -27,17 +27,6 @@
  */
 #include "e2e.h"
 
-/* Not declared by Wine's webservices.h: the raw encodings and three functions. */
-typedef struct { WS_XML_READER_ENCODING encoding; } E2E_XML_READER_RAW_ENCODING;
-typedef struct { WS_XML_WRITER_ENCODING encoding; } E2E_XML_WRITER_RAW_ENCODING;
-HRESULT WINAPI WsReadArray(WS_XML_READER *, const WS_XML_STRING *, const WS_XML_STRING *, WS_VALUE_TYPE, void *,
-                           ULONG, ULONG, ULONG, ULONG *, WS_ERROR *);
-HRESULT WINAPI WsReadXmlBufferFromBytes(WS_XML_READER *, const WS_XML_READER_ENCODING *,
-                                        const WS_XML_READER_PROPERTY *, ULONG, const void *, ULONG, WS_HEAP *,
-                                        WS_XML_BUFFER **, WS_ERROR *);
-HRESULT WINAPI WsVerifyXmlNCName(const WCHAR *, ULONG, WS_ERROR *);
-
-#define XML_STRING(text) { sizeof(text) - 1, (BYTE *)(text), NULL, 0 }
 
 static WS_XML_STRING empty_ns = { 0, NULL, NULL, 0 };
 static WS_XML_STRING ns = XML_STRING("urn:wsasync-e2e:xml");
