@@ -10,8 +10,9 @@
 #      `SOURCES = \`; 8.0 ends every declaration of dlls/webservices/*.h with DECLSPEC_HIDDEN,
 #      later ones have none (a context line takes TO's own spelling; an added declaration, from
 #      a line at column 0 to its `);`, or an `extern` line, gets it before its `;`); Wine 8.0's
-#      webservices.h has no WS_XML_STRING_VALUE, so the tests spell `WS_XML_STRING_VALUE( "s" )`
-#      out there as `{ 1, (BYTE *)"s" }`;
+#      webservices.h has neither WS_XML_STRING_VALUE nor WS_STRING_VALUE, so the tests spell
+#      `WS_XML_STRING_VALUE( "s" )` out there as `{ 1, (BYTE *)"s" }` and `WS_STRING_VALUE( L"s" )`
+#      as `{ 1, (WCHAR *)L"s" }`;
 #   2. `git am -3` applies them to TO: a hunk whose context Wine changed otherwise between the
 #      versions is merged three-way from FROM's blobs (the series is first applied to FROM), so
 #      only a change next to one of the series' own fails. `git format-patch` then writes them.
@@ -44,6 +45,13 @@ shape() {
                 sub(/ *\)$/, "", literal); chars = substr(literal, 2, length(literal) - 2)
                 gsub(/\\./, "x", chars)
                 text = substr(text, 1, RSTART - 1) "{ " length(chars) ", (BYTE *)" literal " }" substr(text, RSTART + RLENGTH)
+            }
+            while (!strval && file ~ /^dlls\/webservices\/tests\// &&
+                   match(text, /WS_STRING_VALUE\( *L"([^"\\]|\\.)*" *\)/)) {
+                literal = substr(text, RSTART, RLENGTH); sub(/^WS_STRING_VALUE\( */, "", literal)
+                sub(/ *\)$/, "", literal); chars = substr(literal, 3, length(literal) - 3)
+                gsub(/\\./, "x", chars)
+                text = substr(text, 1, RSTART - 1) "{ " length(chars) ", (WCHAR *)" literal " }" substr(text, RSTART + RLENGTH)
             }
             if (file ~ /(^|\/)Makefile\.in$/ && text ~ /^(C_SRCS|SOURCES) = \\$/)
                 text = sources " = \\"
