@@ -29,8 +29,8 @@ static unsigned int fuzz_random(void)
 static const char *const text_seeds[] =
 {
     "<a><b>1</b><c x=\"y\" xmlns=\"http://x/\" p:z=\"2\" xmlns:p=\"urn:p\">text<!--c--><![CDATA[cd]]></c></a>",
-    "<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">"
-        "<s:Body><v>dGVzdA==</v><v>1</v><v>2</v></s:Body></s:Envelope>",
+    ("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">"
+     "<s:Body><v>dGVzdA==</v><v>1</v><v>2</v></s:Body></s:Envelope>"),
     "<t a=\"\" b=' 1 '>  &lt;&amp;&#65;&#x42; \xc3\xa9\xe2\x82\xac</t>",
 };
 
