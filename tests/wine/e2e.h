@@ -626,11 +626,20 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     }
     InterlockedExchange(&e2e_attack.running, 0);
     InterlockedExchange(&e2e_attack.wanted, -1);
-    e2e_handle_count(&events_after, &others_after);
+    /* Under load one handle more than before, of a type not recorded, was seen now and then. One
+     * that is still being closed when the service is idle again is not a leak, a leaked one stays:
+     * so the count is taken again, every 100 ms for up to 3 s, until it is no more than before. */
+    for (i = 0; i < 30; i++)
+    {
+        e2e_handle_count(&events_after, &others_after);
+        if (others_after <= others_before && events_after < events_before + sent - E2E_ATTACKS) break;
+        Sleep(100);
+    }
     printf("attacks: %d connections of malformed framing (%d kinds), %ld errors seen by the service; handles "
-           "other than events and keys %lu before, %lu after; events %lu before, %lu after (GetProcessHandleCount %lu)\n",
-           sent, E2E_ATTACKS, e2e_attack.errors, (unsigned long)others_before, (unsigned long)others_after,
-           (unsigned long)events_before, (unsigned long)events_after, (unsigned long)reported);
+           "other than events and keys %lu before, %lu after; events %lu before, %lu after (counted %lu times; "
+           "GetProcessHandleCount %lu)\n", sent, E2E_ATTACKS, e2e_attack.errors, (unsigned long)others_before,
+           (unsigned long)others_after, (unsigned long)events_before, (unsigned long)events_after,
+           (unsigned long)(i < 30 ? i + 1 : 30), (unsigned long)reported);
     WSACleanup();
     if (e2e_attack.errors != sent)
     {
