@@ -40,18 +40,13 @@ shape() {
             mark = substr($0, 1, 1); text = substr($0, 2)
             # the length of a literal is its characters, an escape (\n, \x.., \ooo) counting as one
             while (!strval && file ~ /^dlls\/webservices\/tests\// &&
-                   match(text, /WS_XML_STRING_VALUE\( *"([^"\\]|\\.)*" *\)/)) {
-                literal = substr(text, RSTART, RLENGTH); sub(/^WS_XML_STRING_VALUE\( */, "", literal)
-                sub(/ *\)$/, "", literal); chars = substr(literal, 2, length(literal) - 2)
+                   match(text, /WS_(XML_)?STRING_VALUE\( *L?"([^"\\]|\\.)*" *\)/)) {
+                literal = substr(text, RSTART, RLENGTH); sub(/^WS_(XML_)?STRING_VALUE\( */, "", literal)
+                sub(/ *\)$/, "", literal); wide = literal ~ /^L/
+                chars = substr(literal, 2 + wide, length(literal) - 2 - wide)
                 gsub(/\\x[0-9a-fA-F][0-9a-fA-F]?|\\[0-7][0-7]?[0-7]?|\\./, "x", chars)
-                text = substr(text, 1, RSTART - 1) "{ " length(chars) ", (BYTE *)" literal " }" substr(text, RSTART + RLENGTH)
-            }
-            while (!strval && file ~ /^dlls\/webservices\/tests\// &&
-                   match(text, /WS_STRING_VALUE\( *L"([^"\\]|\\.)*" *\)/)) {
-                literal = substr(text, RSTART, RLENGTH); sub(/^WS_STRING_VALUE\( */, "", literal)
-                sub(/ *\)$/, "", literal); chars = substr(literal, 3, length(literal) - 3)
-                gsub(/\\x[0-9a-fA-F][0-9a-fA-F]?|\\[0-7][0-7]?[0-7]?|\\./, "x", chars)
-                text = substr(text, 1, RSTART - 1) "{ " length(chars) ", (WCHAR *)" literal " }" substr(text, RSTART + RLENGTH)
+                text = substr(text, 1, RSTART - 1) "{ " length(chars) (wide ? ", (WCHAR *)" : ", (BYTE *)") literal " }" \
+                       substr(text, RSTART + RLENGTH)
             }
             if (file ~ /(^|\/)Makefile\.in$/ && text ~ /^(C_SRCS|SOURCES) = \\$/)
                 text = sources " = \\"
