@@ -43,6 +43,26 @@ HRESULT WINAPI WsReadXmlBufferFromBytes(WS_XML_READER *, const WS_XML_READER_ENC
                                         const WS_XML_READER_PROPERTY *, ULONG, const void *, ULONG, WS_HEAP *,
                                         WS_XML_BUFFER **, WS_ERROR *);
 HRESULT WINAPI WsVerifyXmlNCName(const WCHAR *, ULONG, WS_ERROR *);
+/* The MTOM encodings, as Microsoft documents them (e2e_xml). */
+typedef struct
+{
+    WS_XML_WRITER_ENCODING encoding;
+    WS_XML_WRITER_ENCODING *textEncoding;
+    BOOL writeMimeHeader;
+    WS_STRING boundary;
+    WS_STRING startInfo;
+    WS_STRING startUri;
+    ULONG maxInlineByteCount;
+} E2E_XML_WRITER_MTOM_ENCODING;
+typedef struct
+{
+    WS_XML_READER_ENCODING encoding;
+    WS_XML_READER_ENCODING *textEncoding;
+    BOOL readMimeHeader;
+    WS_STRING startInfo;
+    WS_STRING boundary;
+    WS_STRING startUri;
+} E2E_XML_READER_MTOM_ENCODING;
 
 /* A WS_XML_STRING of a string literal, every field given. */
 #define XML_STRING(text) { sizeof(text) - 1, (BYTE *)(text), NULL, 0 }

@@ -784,6 +784,98 @@ done:
     WsFreeWriter(writer);
 }
 
+/* MTOM: a document whose large binary value goes to a MIME part of its own, referenced by an
+ * xop:Include, and whose small one stays inline; both must come back as the bytes written. */
+static BOOL read_bytes_element(WS_XML_READER *reader, const WS_XML_STRING *name, const BYTE *expected, ULONG size,
+                               const char *what)
+{
+    BYTE got[512];
+    ULONG count = 0, total = 0;
+    BOOL found = FALSE;
+    HRESULT hr;
+
+    if (!check((hr = WsReadToStartElement(reader, name, &ns, &found, NULL)) == S_OK && found, what, &hr,
+               BUG_XOP_INCLUDE) ||
+        !check((hr = WsReadStartElement(reader, NULL)) == S_OK, what, &hr, BUG_XOP_INCLUDE))
+        return FALSE;
+    do
+    {
+        hr = WsReadBytes(reader, got + total, sizeof(got) - total, &count, NULL);
+        total += count;
+    } while (hr == S_OK && count && total < sizeof(got));
+    if (!check(hr == S_OK && total == size && !memcmp(got, expected, size), what, &hr, BUG_XOP_INCLUDE))
+    {
+        printf("  (%lu bytes read, %lu written)\n", (unsigned long)total, (unsigned long)size);
+        return FALSE;
+    }
+    return check((hr = WsReadEndElement(reader, NULL)) == S_OK, what, &hr, BUG_NONE);
+}
+
+static void check_mtom_parts(WS_XML_READER *reader)
+{
+    static const WS_XML_WRITER_TEXT_ENCODING text_w = { { WS_XML_WRITER_ENCODING_TYPE_TEXT }, WS_CHARSET_UTF8 };
+    static const WS_XML_READER_TEXT_ENCODING text_r = { { WS_XML_READER_ENCODING_TYPE_TEXT }, WS_CHARSET_UTF8 };
+    E2E_XML_WRITER_MTOM_ENCODING mtom_w = { { WS_XML_WRITER_ENCODING_TYPE_MTOM },
+                                            (WS_XML_WRITER_ENCODING *)&text_w.encoding, TRUE,
+                                            { 11, (WCHAR *)L"e2e-part-MM" }, { 20, (WCHAR *)L"application/soap+xml" },
+                                            { 20, (WCHAR *)L"http://tempuri.org/0" }, 64 };
+    E2E_XML_READER_MTOM_ENCODING mtom_r = { { WS_XML_READER_ENCODING_TYPE_MTOM },
+                                            (WS_XML_READER_ENCODING *)&text_r.encoding, TRUE, { 0, NULL },
+                                            { 0, NULL }, { 0, NULL } };
+    WS_XML_WRITER_BUFFER_OUTPUT output = { { WS_XML_WRITER_OUTPUT_TYPE_BUFFER } };
+    WS_XML_READER_BUFFER_INPUT input = { { WS_XML_READER_INPUT_TYPE_BUFFER }, NULL, 0 };
+    static const BYTE small[] = { 1, 2, 3 };
+    BYTE large[300];
+    WS_XML_WRITER *writer = NULL;
+    BOOL found = FALSE;
+    WS_BYTES bytes;
+    HRESULT hr;
+    ULONG i;
+
+    e2e_phase_set("round trip, MTOM with a binary part", BUG_NONE);
+    /* Every byte value, and line ends and dashes as a boundary line has them (MIME leaves it to
+     * the writer's boundary not to occur in the data: this one does not). */
+    for (i = 0; i < sizeof(large); i++) large[i] = (BYTE)(i * 7);
+    memcpy(large + 100, "\r\n--e2e-part\r\n", 15);
+    if ((hr = WsCreateWriter(NULL, 0, &writer, NULL)) != S_OK) return;
+    if (!check((hr = WsSetOutput(writer, &mtom_w.encoding, &output.output, NULL, 0, NULL)) == S_OK,
+               "round trip, MTOM parts: WsSetOutput", &hr, BUG_MTOM_WRITE))
+        goto done;
+    if (!check((hr = WsWriteStartElement(writer, NULL, &name_r, &ns, NULL)) == S_OK &&
+               (hr = WsWriteStartElement(writer, NULL, &name_a, &ns, NULL)) == S_OK &&
+               (hr = WsWriteBytes(writer, large, sizeof(large), NULL)) == S_OK &&
+               (hr = WsWriteEndElement(writer, NULL)) == S_OK &&
+               (hr = WsWriteStartElement(writer, NULL, &name_b, &ns, NULL)) == S_OK &&
+               (hr = WsWriteBytes(writer, small, sizeof(small), NULL)) == S_OK &&
+               (hr = WsWriteEndElement(writer, NULL)) == S_OK &&
+               (hr = WsWriteEndElement(writer, NULL)) == S_OK, "round trip, MTOM parts: writing", &hr,
+               BUG_MTOM_WRITE))
+        goto done;
+    if (!check((hr = writer_bytes(writer, &bytes)) == S_OK, "round trip, MTOM parts: the bytes", &hr, BUG_NONE))
+        goto done;
+    /* The large value is in the output as it is, not as base64. */
+    for (i = 0; i + sizeof(large) <= bytes.length; i++)
+        if (!memcmp(bytes.bytes + i, large, sizeof(large))) break;
+    if (!check(i + sizeof(large) <= bytes.length, "round trip, MTOM parts: the large value in a part of its own",
+               NULL, BUG_MTOM_PARTS))
+        goto done;
+    input.encodedData = bytes.bytes;
+    input.encodedDataSize = bytes.length;
+    if (!check((hr = WsSetInput(reader, &mtom_r.encoding, &input.input, NULL, 0, NULL)) == S_OK,
+               "round trip, MTOM parts: WsSetInput", &hr, BUG_MTOM_READ) ||
+        !check((hr = WsReadToStartElement(reader, &name_r, &ns, &found, NULL)) == S_OK && found,
+               "round trip, MTOM parts: WsReadToStartElement(r)", &hr, BUG_MTOM_READ) ||
+        !check((hr = WsReadStartElement(reader, NULL)) == S_OK, "round trip, MTOM parts: WsReadStartElement(r)",
+               &hr, BUG_NONE))
+        goto done;
+    if (read_bytes_element(reader, &name_a, large, sizeof(large), "round trip, MTOM parts: the large value") &&
+        read_bytes_element(reader, &name_b, small, sizeof(small), "round trip, MTOM parts: the small value"))
+        check((hr = WsReadEndElement(reader, NULL)) == S_OK, "round trip, MTOM parts: WsReadEndElement(r)", &hr,
+              BUG_NONE);
+done:
+    WsFreeWriter(writer);
+}
+
 static void check_encodings(WS_XML_READER *reader)
 {
     static const WS_XML_WRITER_TEXT_ENCODING utf8_w = { { WS_XML_WRITER_ENCODING_TYPE_TEXT }, WS_CHARSET_UTF8 };
@@ -795,6 +887,16 @@ static void check_encodings(WS_XML_READER *reader)
     static const WS_XML_READER_TEXT_ENCODING utf16be_r = { { WS_XML_READER_ENCODING_TYPE_TEXT }, WS_CHARSET_UTF16BE };
     static const WS_XML_READER_TEXT_ENCODING auto_r = { { WS_XML_READER_ENCODING_TYPE_TEXT }, WS_CHARSET_AUTO };
     static const WS_XML_READER_BINARY_ENCODING binary_r = { { WS_XML_READER_ENCODING_TYPE_BINARY }, NULL, NULL };
+    /* MTOM around UTF-8 text, its MIME header written and read (the reader takes the boundary and
+     * the root part from it). */
+    static const E2E_XML_WRITER_MTOM_ENCODING mtom_w = { { WS_XML_WRITER_ENCODING_TYPE_MTOM },
+                                                         (WS_XML_WRITER_ENCODING *)&utf8_w.encoding, TRUE,
+                                                         { 10, (WCHAR *)L"e2e-bound0" },
+                                                         { 20, (WCHAR *)L"application/soap+xml" },
+                                                         { 20, (WCHAR *)L"http://tempuri.org/0" }, 1024 };
+    static const E2E_XML_READER_MTOM_ENCODING mtom_r = { { WS_XML_READER_ENCODING_TYPE_MTOM },
+                                                         (WS_XML_READER_ENCODING *)&utf8_r.encoding, TRUE,
+                                                         { 0, NULL }, { 0, NULL }, { 0, NULL } };
     /* What each encoding's bytes begin with: "<r" in its charset, binary's element record (a
      * short element, 0x40, with its name's length and the name). */
     static const struct encoding encodings[] = {
@@ -804,6 +906,7 @@ static void check_encodings(WS_XML_READER *reader)
           "<\0r\0", 4 },
         { "text UTF-16BE", &utf16be_w.encoding, &utf16be_r.encoding, BUG_UTF16_WRITE, BUG_UTF16BE_READ, "\0<\0r", 4 },
         { "binary", &binary_w.encoding, &binary_r.encoding, BUG_NONE, BUG_NONE, "\x40\x01r", 3 },
+        { "MTOM", &mtom_w.encoding, &mtom_r.encoding, BUG_MTOM_WRITE, BUG_MTOM_READ, "MIME-Version: 1.0\r\n", 19 },
     };
     ULONG i;
 
@@ -813,6 +916,7 @@ static void check_encodings(WS_XML_READER *reader)
         check_round_trip(reader, &encodings[i]);
     }
     check_raw(reader);
+    check_mtom_parts(reader);
 }
 
 /* The functions that are stubs in Wine: called last. */
