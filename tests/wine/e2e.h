@@ -172,7 +172,8 @@ static LONG WINAPI e2e_crash_filter(EXCEPTION_POINTERS *info)
                          : !strcmp(function, "WsSendFaultMessageForError") ? BUG_FAULT_FOR_ERROR
                          : !strcmp(function, "WsReadArray") ? BUG_READ_ARRAY
                          : !strcmp(function, "WsReadXmlBufferFromBytes") ? BUG_BUFFER_FROM_BYTES
-                         : !strcmp(function, "WsVerifyXmlNCName") ? BUG_VERIFY_NCNAME : BUG_NONE;
+                         : !strcmp(function, "WsVerifyXmlNCName") ? BUG_VERIFY_NCNAME
+                         : !strcmp(function, "WsCreateServiceHost") ? BUG_SERVICE_HOST : BUG_NONE;
         char what[160];
 
         snprintf(what, sizeof(what), "a call to the unimplemented %s.%s",
@@ -204,8 +205,43 @@ static void e2e_init(DWORD watchdog_seconds)
     e2e_start_watchdog(watchdog_seconds);
 }
 
-/* Opens a TCP listener on a free port of 127.0.0.1 (tried from one derived from the process
- * id, so that the builds of both arches can run at once); url_chars receives its URL. */
+/* How a program's service and clients talk: net.tcp duplex sessions (the default), or HTTP, the
+ * service's channels replying to one request each (the program's argument "http"). */
+struct e2e_transport
+{
+    const char *name;
+    WS_CHANNEL_BINDING binding;
+    WS_CHANNEL_TYPE service_type;   /* of the listener and the channels it accepts */
+    WS_CHANNEL_TYPE client_type;
+    const WCHAR *url_format;        /* of the service's URL, given its port */
+    BOOL session;                   /* an accepted channel carries messages until its client closes */
+    enum e2e_bug listener_bug;      /* the bug of a listener refused with E_NOTIMPL */
+};
+
+static const struct e2e_transport e2e_tcp = { "net.tcp", WS_TCP_CHANNEL_BINDING, WS_CHANNEL_TYPE_DUPLEX_SESSION,
+                                              WS_CHANNEL_TYPE_DUPLEX_SESSION, L"net.tcp://127.0.0.1:%d/", TRUE,
+                                              BUG_NONE };
+static const struct e2e_transport e2e_http = { "http", WS_HTTP_CHANNEL_BINDING, WS_CHANNEL_TYPE_REPLY,
+                                               WS_CHANNEL_TYPE_REQUEST, L"http://127.0.0.1:%d/wsasync-e2e/", FALSE,
+                                               BUG_HTTP_LISTENER };
+static const struct e2e_transport *e2e_transport = &e2e_tcp;
+
+/* The transport named by the program's arguments (none: net.tcp). FALSE, with a message, for an
+ * argument it does not know. */
+static inline BOOL e2e_choose_transport(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], e2e_tcp.name)) return TRUE;
+    if (!strcmp(argv[1], e2e_http.name))
+    {
+        e2e_transport = &e2e_http;
+        return TRUE;
+    }
+    printf("usage: %s [net.tcp|http]\n", argv[0]);
+    return FALSE;
+}
+
+/* Opens the listener on a free port of 127.0.0.1 (tried from one derived from the process id, so
+ * that the builds of both arches can run at once); url_chars receives its URL. */
 static inline HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars, ULONG url_size, WS_STRING *url)
 {
     HRESULT hr = E_FAIL;
@@ -214,7 +250,7 @@ static inline HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars,
     for (attempt = 0; attempt < 20; attempt++)
     {
         int port = 20000 + (int)((GetCurrentProcessId() * 7 + attempt * 101) % 30000);
-        swprintf(url_chars, url_size, L"net.tcp://127.0.0.1:%d/", port);
+        swprintf(url_chars, url_size, e2e_transport->url_format, port);
         url->chars = url_chars;
         url->length = (ULONG)wcslen(url_chars);
         if ((hr = WsOpenListener(listener, url, NULL, NULL)) == S_OK) break;
@@ -223,8 +259,93 @@ static inline HRESULT e2e_open_listener(WS_LISTENER *listener, WCHAR *url_chars,
     return hr;
 }
 
-/* A client's channel (duplex session, net.tcp) with the given properties, opened synchronously on
- * url. A failure is reported as who's; *channel is left to the caller to free, even when the open
+/* A SOAP 1.2 request over HTTP, in its content type and its smallest envelope. */
+#define E2E_SOAP12_CONTENT_TYPE "application/soap+xml; charset=utf-8"
+#define E2E_EMPTY_ENVELOPE "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body/></s:Envelope>"
+
+/* The port and the path of an http:// URL. */
+static inline USHORT e2e_url_port_path(const WS_STRING *url, char *path, size_t path_size)
+{
+    ULONG i = 7, start = 0;  /* after "http://" */
+    USHORT port = 0;
+    size_t j = 0;
+
+    while (i < url->length && url->chars[i] != ':' && url->chars[i] != '/') i++;
+    if (i < url->length && url->chars[i] == ':')
+        for (i++; i < url->length && url->chars[i] >= '0' && url->chars[i] <= '9'; i++)
+            port = (USHORT)(port * 10 + (url->chars[i] - '0'));
+    start = i;
+    for (i = start; i < url->length && j + 1 < path_size; i++) path[j++] = (char)url->chars[i];
+    if (!j && path_size > 1) path[j++] = '/';
+    path[j] = 0;
+    return port;
+}
+
+/* Sends length bytes to the port of 127.0.0.1 on a connection of its own and reads what comes
+ * back: one HTTP response (its headers and Content-Length bytes of body), or until the peer closes
+ * the connection, for at most timeout_ms. Returns the response's status code, 0 when none came,
+ * -1 when there was no connection. (Inline only so that a program using none of this builds
+ * without warnings.) */
+static inline int e2e_http_exchange(USHORT port, const char *bytes, int length, DWORD timeout_ms)
+{
+    struct sockaddr_in address;
+    char response[4096], *end, *field;
+    int sent = 0, got = 0, ret, status = -1, body = -1;
+    WSADATA wsa;
+    SOCKET s;
+
+    if (WSAStartup(MAKEWORD(2, 2), &wsa)) return -1;
+    if ((s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET)
+    {
+        WSACleanup();
+        return -1;
+    }
+    memset(&address, 0, sizeof(address));
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout_ms, sizeof(timeout_ms));
+    if (!connect(s, (struct sockaddr *)&address, sizeof(address)))
+    {
+        while (sent < length && (ret = send(s, bytes + sent, length - sent, 0)) > 0) sent += ret;
+        /* Until the response is whole (the server may keep the connection for another request). */
+        while (got < (int)sizeof(response) - 1 && (ret = recv(s, response + got, (int)sizeof(response) - 1 - got, 0)) > 0)
+        {
+            got += ret;
+            response[got] = 0;
+            if (body < 0 && (end = strstr(response, "\r\n\r\n")))
+            {
+                body = (int)(end + 4 - response);
+                for (field = response; (field = strchr(field, '\n')) && field < end; field++)
+                    if (!_strnicmp(field + 1, "Content-Length:", 15)) body += atoi(field + 16);
+            }
+            if (body >= 0 && got >= body) break;
+        }
+        response[got] = 0;
+        status = got > 12 && !strncmp(response, "HTTP/1.", 7) ? atoi(response + 9) : 0;
+    }
+    closesocket(s);
+    WSACleanup();
+    return status;
+}
+
+/* One HTTP POST of body, of the given content type, to url, the connection closed after the
+ * response; extra_headers (or NULL) are more header lines, each ending in CRLF. Returns the
+ * response's status code, 0 when none came within 10 s. */
+static inline int e2e_http_post(const WS_STRING *url, const char *content_type, const char *body,
+                                const char *extra_headers)
+{
+    char path[128], request[2048];
+    USHORT port = e2e_url_port_path(url, path, sizeof(path));
+    int length = snprintf(request, sizeof(request), "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                          "Content-Type: %s\r\nContent-Length: %u\r\nConnection: close\r\n%s\r\n%s", path,
+                          port, content_type, (unsigned int)strlen(body), extra_headers ? extra_headers : "", body);
+
+    if (length <= 0 || length >= (int)sizeof(request)) return 0;
+    return e2e_http_exchange(port, request, length, 10000);
+}
+
+/* A client's channel of the transport with the given properties, opened synchronously on url. A failure is reported as who's; *channel is left to the caller to free, even when the open
  * failed. */
 static inline HRESULT e2e_open_channel(const WS_STRING *url, const WS_CHANNEL_PROPERTY *properties,
                                        ULONG property_count, WS_CHANNEL **channel, WS_ERROR *error,
@@ -235,7 +356,7 @@ static inline HRESULT e2e_open_channel(const WS_STRING *url, const WS_CHANNEL_PR
     HRESULT hr;
 
     *channel = NULL;
-    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, properties, property_count,
+    if ((hr = WsCreateChannel(e2e_transport->client_type, e2e_transport->binding, properties, property_count,
                               NULL, channel, error)) != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsCreateChannel", who);
@@ -493,6 +614,72 @@ static inline int e2e_attack_send(USHORT port, const struct e2e_attack_bytes *by
     return ret;
 }
 
+/* The attacks on an HTTP service: requests a service's channel must fail to receive (its series
+ * sees one error for each and serves on), and broken requests that Wine's http.sys refuses before
+ * any channel sees them (no error; the service must serve on and leak nothing all the same).
+ * Each is made on a connection of its own; *errors is set to the errors the service must see.
+ * Whether http.sys closes a connection it could not parse is its own affair: those connections
+ * are given 3 s, then closed from this side. */
+#define E2E_HTTP_ATTACKS 8
+
+static inline const char *e2e_http_attack(int index, const WS_STRING *url, int *result, int *errors)
+{
+    static const char soap11_envelope[] =
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+    static const char cut_envelope[] =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header><a:Action xmlns:a=";
+    char path[128], text[640];
+    USHORT port = e2e_url_port_path(url, path, sizeof(path));
+    const char *name;
+    int status = 0;
+
+    *errors = 1;
+    switch (index)
+    {
+    case 0:
+        name = "a request of content type text/plain";
+        status = e2e_http_post(url, "text/plain", "hello", NULL);
+        break;
+    case 1:
+        name = "a body that is not XML";
+        status = e2e_http_post(url, E2E_SOAP12_CONTENT_TYPE, "\x01\x02<<garbage>", NULL);
+        break;
+    case 2:
+        name = "an envelope cut off in a header";
+        status = e2e_http_post(url, E2E_SOAP12_CONTENT_TYPE, cut_envelope, NULL);
+        break;
+    case 3:
+        name = "a SOAP 1.1 request to a SOAP 1.2 service";
+        status = e2e_http_post(url, "text/xml; charset=utf-8", soap11_envelope, "SOAPAction: \"urn:x\"\r\n");
+        break;
+    case 4:
+        name = "a binary content type with a text body";
+        status = e2e_http_post(url, "application/soap+msbin1", E2E_EMPTY_ENVELOPE, NULL);
+        break;
+    case 5:
+        *errors = 0;
+        name = "a request line of garbage";
+        snprintf(text, sizeof(text), "GARBAGE %s\r\n\r\n", path);
+        status = e2e_http_exchange(port, text, (int)strlen(text), 3000);
+        break;
+    case 6:
+        *errors = 0;
+        name = "a connection closed in the headers";
+        snprintf(text, sizeof(text), "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Le", path, port);
+        status = e2e_http_exchange(port, text, (int)strlen(text), 3000);
+        break;
+    default:
+        *errors = 0;
+        name = "a connection closed in the middle of the body";
+        snprintf(text, sizeof(text), "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: %s\r\n"
+                 "Content-Length: 4000\r\n\r\n%s", path, port, E2E_SOAP12_CONTENT_TYPE, cut_envelope);
+        status = e2e_http_exchange(port, text, (int)strlen(text), 3000);
+        break;
+    }
+    *result = status < 0 ? E2E_ATTACK_NO_CONNECTION : E2E_ATTACK_CLOSED;
+    return name;
+}
+
 /* The handles of this process, counted in the system's handle list (NtQuerySystemInformation's
  * SystemHandleInformation, 16, whose entries start with the owner's process id): Wine 8.0's
  * GetProcessHandleCount() gives 0. Events and registry keys are counted apart: the number of
@@ -569,7 +756,7 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     USHORT port = 0;
     WSADATA wsa;
     ULONG i;
-    int attack, sent = 0;
+    int attack, sent = 0, expected = 0, kinds = e2e_transport->session ? E2E_ATTACKS : E2E_HTTP_ATTACKS;
 
     for (i = 0; i < url->length && i < sizeof(via) - 1; i++)
     {
@@ -597,25 +784,30 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     }
     GetProcessHandleCount(GetCurrentProcess(), &reported);
 
-    e2e_phase_set("attacks: malformed framing sent to the service", BUG_NONE);
+    e2e_phase_set(e2e_transport->session ? "attacks: malformed framing sent to the service"
+                                         : "attacks: malformed requests sent to the service", BUG_NONE);
     InterlockedExchange(&e2e_attack.errors, 0);
     InterlockedExchange(&e2e_attack.running, 1);
-    for (attack = 0; attack < E2E_ATTACKS * E2E_ATTACK_SETS; attack++)
+    for (attack = 0; attack < kinds * E2E_ATTACK_SETS; attack++)
     {
         const char *name;
-        int result;
+        int result, errors = 1;
 
-        if (attack == E2E_ATTACKS && (!e2e_attack_wait(sent, 30000) || !e2e_handle_count(&events_before, &others_before)))
+        if (attack == kinds && (!e2e_attack_wait(expected, 30000) || !e2e_handle_count(&events_before, &others_before)))
         {
-            snprintf(what, sizeof(what), "attacks: after the first set, the service saw %ld errors of %d attacks",
-                     e2e_attack.errors, sent);
+            snprintf(what, sizeof(what), "attacks: after the first set, the service saw %ld errors of %d expected",
+                     e2e_attack.errors, expected);
             e2e_fail(what, E_FAIL, BUG_NONE);
             InterlockedExchange(&e2e_attack.running, 0);
             WSACleanup();
             return FALSE;
         }
-        name = e2e_attack_build(attack % E2E_ATTACKS, via, &bytes);
-        result = e2e_attack_send(port, &bytes);
+        if (e2e_transport->session)
+        {
+            name = e2e_attack_build(attack % kinds, via, &bytes);
+            result = e2e_attack_send(port, &bytes);
+        }
+        else name = e2e_http_attack(attack % kinds, url, &result, &errors);
 
         if (result == E2E_ATTACK_NO_CONNECTION)
         {
@@ -634,11 +826,12 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
             return FALSE;
         }
         sent++;
+        expected += errors;
     }
-    if (!e2e_attack_wait(sent, 30000))
+    if (!e2e_attack_wait(expected, 30000))
     {
-        snprintf(what, sizeof(what), "attacks: the service saw %ld errors of %d attacks, %ld of %ld channels accepting",
-                 e2e_attack.errors, sent, e2e_attack.accepting, idle);
+        snprintf(what, sizeof(what), "attacks: the service saw %ld errors of %d expected, %ld of %ld channels accepting",
+                 e2e_attack.errors, expected, e2e_attack.accepting, idle);
         e2e_fail(what, E_FAIL, BUG_NONE);
         InterlockedExchange(&e2e_attack.running, 0);
         WSACleanup();
@@ -652,22 +845,24 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
     for (i = 0; i < 30; i++)
     {
         e2e_handle_count(&events_after, &others_after);
-        if (others_after <= others_before && events_after < events_before + sent - E2E_ATTACKS) break;
+        if (others_after <= others_before && events_after < events_before + sent - kinds) break;
         Sleep(100);
     }
-    printf("attacks: %d connections of malformed framing (%d kinds), %ld errors seen by the service; handles "
+    printf("attacks: %d connections of malformed %s (%d kinds), %ld errors seen by the service; handles "
            "other than events and keys %lu before, %lu after; events %lu before, %lu after (counted %lu times; "
-           "GetProcessHandleCount %lu)\n", sent, E2E_ATTACKS, e2e_attack.errors, (unsigned long)others_before,
+           "GetProcessHandleCount %lu)\n", sent, e2e_transport->session ? "framing" : "requests", kinds,
+           e2e_attack.errors, (unsigned long)others_before,
            (unsigned long)others_after, (unsigned long)events_before, (unsigned long)events_after,
            (unsigned long)(i < 30 ? i + 1 : 30), (unsigned long)reported);
     WSACleanup();
-    if (e2e_attack.errors != sent)
+    if (e2e_attack.errors != expected)
     {
-        snprintf(what, sizeof(what), "attacks: %ld errors seen by the service for %d attacks", e2e_attack.errors, sent);
+        snprintf(what, sizeof(what), "attacks: %ld errors seen by the service, %d expected", e2e_attack.errors,
+                 expected);
         e2e_fail(what, E_FAIL, BUG_NONE);
         return FALSE;
     }
-    if (others_after > others_before || events_after >= events_before + sent - E2E_ATTACKS)
+    if (others_after > others_before || events_after >= events_before + sent - kinds)
     {
         snprintf(what, sizeof(what), "attacks: handles leaked: %lu other than events and keys before, %lu after; "
                  "%lu events before, %lu after", (unsigned long)others_before, (unsigned long)others_after,

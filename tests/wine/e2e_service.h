@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The service skeleton of the end-to-end programs that serve several channels (fileservice.c,
- * reqreply.c): one net.tcp listener on a free port of 127.0.0.1 and channels on it, each served by
- * one WsAsyncExecute series that loops: reset the channel when it has served a session, accept a
- * session, then the program's own steps, from the session step it gives e2e_service_open(), until
- * one of them goes to e2e_step_close (the client closed the session, or the session failed): close
- * the channel and start over. The stop (e2e_service_stop) wakes every series still accepting with
+ * reqreply.c): one listener (net.tcp, or HTTP: e2e.h's transport) on a free port of 127.0.0.1
+ * and channels on it, each served by one WsAsyncExecute series that loops: reset the channel when
+ * it has served a session, accept a session (over HTTP: one request), then the program's own
+ * steps, from the session step it gives e2e_service_open(), until one of them goes to
+ * e2e_step_close (the client closed the session, the request was answered, or the session
+ * failed): close the channel and start over. The stop (e2e_service_stop) wakes every series still accepting with
  * one last connection; a series that accepts after the stop closes that session and ends; each
  * series' end is counted, and the stop waits for them all.
  *
@@ -96,6 +97,15 @@ static HRESULT CALLBACK e2e_step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, v
 
     (void)model; (void)context; (void)error;
     e2e_attack_accepted();
+    if (hr != S_OK && e2e_attack_session_error())
+    {
+        /* An attack on HTTP may fail the accept itself (a request the listener cannot take): the
+         * channel is reset and accepts again. */
+        printf("service channel %d: WsAcceptChannel 0x%08lx (an attack)\n", s->index, (unsigned long)hr);
+        s->used = TRUE;
+        next->function = e2e_step_reset;
+        return S_OK;
+    }
     if (hr != S_OK)
     {
         /* Several channels accept on the one listener at once. */
@@ -178,7 +188,7 @@ static HANDLE e2e_service_start_series(int index)
     return CreateThread(NULL, 0, e2e_series_thread, e2e_service.series[index], 0, NULL);
 }
 
-/* The listener, on a free port of 127.0.0.1, for channels series; session is the program's first
+/* The listener of the transport, on a free port of 127.0.0.1, for channels series; session is the program's first
  * step of each session accepted, accepted (or NULL) checks the session first, reset says how the
  * reset step must be invoked. Reports its own failures. */
 static HRESULT e2e_service_open(int channels, WS_ASYNC_FUNCTION session, HRESULT (*accepted)(struct e2e_series *),
@@ -191,10 +201,10 @@ static HRESULT e2e_service_open(int channels, WS_ASYNC_FUNCTION session, HRESULT
     e2e_service.reset = reset;
     e2e_service.series_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     e2e_phase_set("service set-up", BUG_NONE);
-    if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
+    if ((hr = WsCreateListener(e2e_transport->service_type, e2e_transport->binding, NULL, 0, NULL,
                                &e2e_service.listener, NULL)) != S_OK)
     {
-        e2e_fail("WsCreateListener", hr, BUG_NONE);
+        e2e_fail("WsCreateListener", hr, hr == E_NOTIMPL ? e2e_transport->listener_bug : BUG_NONE);
         return hr;
     }
     if ((hr = e2e_open_listener(e2e_service.listener, e2e_service.url_chars, ARRAYSIZE(e2e_service.url_chars),
@@ -229,12 +239,18 @@ static HRESULT e2e_service_add(struct e2e_series *s, const WS_CHANNEL_PROPERTY *
     return S_OK;
 }
 
-/* Wakes a series waiting in accept: one session opened and closed at once. */
+/* Wakes a series waiting in accept: one session opened and closed at once, or over HTTP one
+ * request (which the series leaves unanswered). */
 static void e2e_service_wake(void)
 {
     WS_ENDPOINT_ADDRESS address = { e2e_service.url, NULL, NULL, NULL };
     WS_CHANNEL *channel = NULL;
 
+    if (!e2e_transport->session)
+    {
+        e2e_http_post(&e2e_service.url, E2E_SOAP12_CONTENT_TYPE, E2E_EMPTY_ENVELOPE, NULL);
+        return;
+    }
     if (WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel, NULL) != S_OK)
         return;
     if (WsOpenChannel(channel, &address, NULL, NULL) == S_OK) WsCloseChannel(channel, NULL, NULL);

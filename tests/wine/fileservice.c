@@ -3,18 +3,19 @@
  * End-to-end program: a file service whose request loop is one WsAsyncExecute series per
  * channel, and clients that copy a 4 MiB file from it in chunks.
  *
- * The service has one net.tcp listener and SERIES duplex session channels on it (binary session
- * encoding, the default of net.tcp). Each channel is served by one series (e2e_service.h's
- * skeleton) that loops: reset the channel, accept a session, then per request:
- * WsReadMessageStart, the action header, and the processing made with synchronous calls on the
- * same channel from the completion (WsReadBody, WsReadMessageEnd, the file reads); the reply with
- * WsSendReplyMessage; until the client closes the session (WS_S_END); then close the channel and
- * start over. Every message is created with WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not
+ * The service has one listener and SERIES channels on it: over net.tcp (no argument, or
+ * "net.tcp") duplex sessions in the binary session encoding, net.tcp's default; over HTTP ("http")
+ * reply channels in UTF-8 text, HTTP's default, each answering one request. Each channel is served
+ * by one series (e2e_service.h's skeleton) that loops: reset the channel, accept a session, then
+ * per request: WsReadMessageStart, the action header, and the processing made with synchronous
+ * calls on the same channel from the completion (WsReadBody, WsReadMessageEnd, the file reads);
+ * the reply with WsSendReplyMessage; until the client closes the session (WS_S_END) or, over
+ * HTTP, once the request is answered; then close the channel and start over. Every message is created with WS_MESSAGE_PROPERTY_HEAP_PROPERTIES: a chunk does not
  * fit the default message heap. The request and the reply carry 64-bit positions and sizes (an
  * information request has position -1). A request for a file that cannot be opened is answered
  * with a SOAP fault: the WS_FAULT made by WsCreateFaultFromError from the service's WS_ERROR, sent
  * with WsSendReplyMessage as a WS_FAULT_TYPE body (a SOAP 1.2 Fault element, the envelope version
- * of net.tcp) with the WS-Addressing 1.0 fault action. The client's WsReceiveMessage returns
+ * of both bindings) with the WS-Addressing 1.0 fault action. The client's WsReceiveMessage returns
  * WS_E_ENDPOINT_FAULT_RECEIVED and the fault's code and reason are read back from the client's
  * WS_ERROR (WS_FAULT_ERROR_PROPERTY_FAULT).
  *
@@ -166,7 +167,8 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
         e2e_series_fail(&s->e2e, "WsSendReplyMessage", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE);
         return hr;
     }
-    next->function = step_receive;
+    /* A session carries the client's next request; an HTTP channel has answered its one. */
+    next->function = e2e_transport->session ? step_receive : e2e_step_close;
     return S_OK;
 }
 
@@ -181,7 +183,7 @@ static HRESULT CALLBACK step_fault_sent(HRESULT hr, WS_CALLBACK_MODEL model, voi
         e2e_series_fail(&s->e2e, "WsSendReplyMessage(fault)", hr, hr == E_NOTIMPL ? BUG_FAULT_WRITE : BUG_NONE);
         return hr;
     }
-    next->function = step_receive;
+    next->function = e2e_transport->session ? step_receive : e2e_step_close;
     return S_OK;
 }
 
@@ -315,15 +317,18 @@ static HRESULT CALLBACK step_receive(HRESULT hr, WS_CALLBACK_MODEL model, void *
     return WsReadMessageStart(s->e2e.channel, s->request, context, error);
 }
 
-/* Each session accepted: the binary session encoding, net.tcp's default. */
+/* Each session accepted: the binary session encoding, net.tcp's default; over HTTP, text (UTF-8),
+ * HTTP's. */
 static HRESULT check_encoding(struct e2e_series *s)
 {
+    WS_ENCODING expected = e2e_transport->session ? WS_ENCODING_XML_BINARY_SESSION_1 : WS_ENCODING_XML_UTF8;
     WS_ENCODING encoding = 0;
 
     if (WsGetChannelProperty(s->channel, WS_CHANNEL_PROPERTY_ENCODING, &encoding, sizeof(encoding), NULL) != S_OK ||
-        encoding != WS_ENCODING_XML_BINARY_SESSION_1)
+        encoding != expected)
     {
-        e2e_series_fail(s, "channel encoding: expected binary session", E_FAIL, BUG_NONE);
+        e2e_series_fail(s, e2e_transport->session ? "channel encoding: expected binary session"
+                                                  : "channel encoding: expected UTF-8 text", E_FAIL, BUG_NONE);
         return E_FAIL;
     }
     return S_OK;
@@ -556,13 +561,14 @@ static void remove_served_files(void)
     RemoveDirectoryW(directory);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     HANDLE clients[CLIENTS], thread;
     LONG requests = 0, faults = 0;
     HRESULT hr;
     int i;
 
+    if (!e2e_choose_transport(argc, argv)) return 2;
     e2e_init(150);
     if (!make_served_file())
     {

@@ -1,23 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * End-to-end program: a request-reply service over net.tcp whose channels are each served by one
+ * End-to-end program: a request-reply service whose channels are each served by one
  * WsAsyncExecute series, its clients calling WsRequestReply synchronously and asynchronously, and
- * raw connections sending it malformed framing.
+ * raw connections sending it malformed framing or requests. Over net.tcp (no argument, or
+ * "net.tcp") or over HTTP ("http").
  *
- * The service has one listener and SERIES duplex session channels on it (binary session
- * encoding). Each channel's series (e2e_service.h's skeleton) loops: accept asynchronously
- * (WsAcceptChannel with the series' context), WsReadMessageStart, the action header and
- * WsReadBody, WsReadMessageEnd; then the answer, a reply initialised from the request, in one of
- * three ways by the request's sequence number:
+ * The service has one listener and SERIES channels on it: over net.tcp duplex sessions (binary
+ * session encoding), over HTTP reply channels (SOAP 1.2 text). Each channel's series (e2e_service.h's
+ * skeleton) loops: accept asynchronously (WsAcceptChannel with the series' context; over HTTP the
+ * accept completes with a request), WsReadMessageStart, the action header and WsReadBody,
+ * WsReadMessageEnd; then the answer, a reply initialised from the request, in one of three ways
+ * by the request's sequence number:
  *   0  WsInitializeMessage(WS_REPLY_MESSAGE, request), the action by WsSetHeader,
  *      WsWriteMessageStart, WsWriteBody, WsWriteMessageEnd;
  *   1  WsInitializeMessage(WS_REPLY_MESSAGE, request), then a synchronous WsSendReplyMessage;
  *   2  an empty reply and an asynchronous WsSendReplyMessage whose value lives on the step's
  *      stack;
  * or, for a bad request (a negative value, an unknown operation), WsSendFaultMessageForError with
- * a WS_ERROR holding a string of the service's (WsAddErrorString); until the client closes the
- * session (WS_S_END). An error costs only its session: the channel is aborted, closed, reset and
- * accepts again.
+ * a WS_ERROR holding a string of the service's (WsAddErrorString); a session goes on until the
+ * client closes it (WS_S_END), an HTTP channel is closed once it has answered. An error costs only
+ * its session: the channel is closed, reset and accepts again.
  *
  * CLIENTS client threads per round each open a channel asynchronously (the endpoint address on
  * the step's stack), make ROUNDS requests with WsRequestReply, even ones synchronously and odd
@@ -28,8 +30,9 @@
  * Each client then sends one bad request: WsRequestReply must return
  * WS_E_ENDPOINT_FAULT_RECEIVED and the fault's reason (WS_FAULT_ERROR_PROPERTY_FAULT, or the
  * strings of WsGetErrorString) must hold the service's string; one more good request follows.
- * Between the two rounds, the attack phase of e2e.h: raw connections with malformed framing,
- * each of which must cost the service one channel error and no handle.
+ * Between the two rounds, the attack phase of e2e.h: raw connections with malformed framing or
+ * malformed HTTP requests, each of which must cost the service at most one channel error and no
+ * handle.
  *
  * Exit code 0 when all of that held. A failure names the Wine bug whose symptom it
  * is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends a hung run.
@@ -147,7 +150,8 @@ static HRESULT CALLBACK step_replied(HRESULT hr, WS_CALLBACK_MODEL model, void *
     (void)model; (void)context; (void)error;
     if (hr != S_OK)
         return session_error(s, "sending the reply", hr, hr == E_NOTIMPL ? BUG_HEADER_ENCODING : BUG_NONE, next);
-    next->function = step_receive;
+    /* A session carries the client's next request; an HTTP channel has answered its one. */
+    next->function = e2e_transport->session ? step_receive : e2e_step_close;
     return S_OK;
 }
 
@@ -579,7 +583,7 @@ static DWORD WINAPI client_thread(void *param)
     c->done = CreateEventW(NULL, TRUE, FALSE, NULL);
     if ((hr = WsCreateError(NULL, 0, &c->error)) != S_OK ||
         (hr = WsCreateHeap(1 << 16, 0, NULL, 0, &c->heap, NULL)) != S_OK ||
-        (hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &c->channel,
+        (hr = WsCreateChannel(e2e_transport->client_type, e2e_transport->binding, NULL, 0, NULL, &c->channel,
                               NULL)) != S_OK ||
         (hr = WsCreateMessageForChannel(c->channel, NULL, 0, &c->request, NULL)) != S_OK ||
         (hr = WsCreateMessageForChannel(c->channel, NULL, 0, &c->reply, NULL)) != S_OK)
@@ -640,13 +644,14 @@ static int client_round(int round)
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     LONG answered[WAY_COUNT] = { 0 }, errors = 0;
     HANDLE thread;
     HRESULT hr;
     int i, j, exit_code;
 
+    if (!e2e_choose_transport(argc, argv)) return 2;
     e2e_init(240);
 
     /* Unlike the file service's, the reset step is not required to be invoked long; the one step
@@ -691,8 +696,8 @@ int main(void)
         if ((exit_code = client_round(j))) return exit_code;
         if (!j) e2e_attack_phase(&e2e_service.url, SERIES);
     }
-    printf("clients: %d rounds of %d clients, %d requests and a fault each; %ld RelatesTo checked, %ld unreadable\n",
-           2, CLIENTS, ROUNDS + 1, relates_to_checked, relates_to_unreadable);
+    printf("clients (%s): %d rounds of %d clients, %d requests and a fault each; %ld RelatesTo checked, %ld "
+           "unreadable\n", e2e_transport->name, 2, CLIENTS, ROUNDS + 1, relates_to_checked, relates_to_unreadable);
 
     if ((exit_code = e2e_service_stop())) return exit_code;
     for (i = 0; i < SERIES; i++)

@@ -31,8 +31,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # The first failure of each program with the drop-in over Wine 8.0's builtin, as the number of the
 # patch that fixes it: the bug's line in wine/bugs.tsv (wine/bugs.sh --check checks it has one).
 # The calculator needs the service host, which Wine 8.0 has as stubs: its row is that of the first
-# patch of the service host, HOST until the patch has its number (bugs.sh --check says so).
-declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0067 [udp]=0033 [fuzz]=0061 [calculator]=HOST)
+# patch of the service host.
+declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0067 [udp]=0033 [fuzz]=0061 [calculator]=0107 [streaming-http]=0114 [fileservice-http]=0114 [reqreply-http]=0114)
 
 case $mode in
     patched) overrides=webservices=n ;;
@@ -54,11 +54,16 @@ export WINEPREFIX=${WINEPREFIX:-$scratch/prefix}
 export WINEDEBUG=${WINEDEBUG:--all}
 
 status=0
-# run_program NAME LABEL [VAR=VALUE...]: runs e2e_NAME.exe with the environment given and checks
-# its outcome for MODE; LABEL names the run in what it prints.
+# run_program NAME LABEL [VAR=VALUE...] [-- ARG...]: runs e2e_NAME.exe with the environment and
+# the arguments given and checks its outcome for MODE; LABEL names the run in what it prints (and
+# its dropin_row, where it has one of its own).
 run_program() {
-    local name=$1 label=$2 exe arch why wine dir out rc first bug debug
+    local name=$1 label=$2 exe arch why wine dir out rc first bug debug expected
+    local -a vars=() args=()
     shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+    [ $# -gt 0 ] && shift && args=("$@")
+    expected=${dropin_row[$label]:-${dropin_row[$name]}}
     exe=$bindir/e2e_$name.exe
     [ -f "$exe" ] || { echo "$label: $exe not found"; status=1; return; }
     arch=x86
@@ -72,7 +77,7 @@ run_program() {
     dir=$scratch/$label
     mkdir -p "$dir"
     cp "$exe" "$dlldir/webservices.dll" "$dir/"
-    out=$(cd "$dir" && env WINEDLLOVERRIDES=$overrides "$@" timeout 300 "$wine" "./e2e_$name.exe" 2>&1)
+    out=$(cd "$dir" && env WINEDLLOVERRIDES=$overrides "${vars[@]}" timeout 300 "$wine" "./e2e_$name.exe" "${args[@]}" 2>&1)
     rc=$?
     # Wine's own debug lines (the slowed run's fixme channel) are counted, not shown.
     printf '%s\n' "$out" | grep -v '^[0-9a-f]*:[a-z]*:' | sed "s/^/  $label: /"
@@ -88,10 +93,10 @@ run_program() {
     else
         first=$(printf '%s\n' "$out" | grep -m1 '^FAILED')
         bug=$(printf '%s\n' "$first" | sed -n 's/.*: bug \([0-9]\{4\}\) (.*/\1/p')
-        if [ $rc != 0 ] && [ "$bug" = "${dropin_row[$name]}" ]; then
+        if [ $rc != 0 ] && [ "$bug" = "$expected" ]; then
             echo "$label ($mode): failed as expected, at bug $bug: $first"
         else
-            echo "$label ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected bug ${dropin_row[$name]})"
+            echo "$label ($mode): UNEXPECTED, exit code $rc, first failure '${first:-none}' (expected bug $expected)"
             status=1
         fi
     fi
@@ -99,6 +104,10 @@ run_program() {
 
 for name in streaming fileservice reqreply xml udp fuzz calculator; do
     run_program $name $name
+done
+# The service programs once more over HTTP (an HTTP listener and reply channels).
+for name in streaming fileservice reqreply; do
+    run_program $name $name-http -- http
 done
 
 # The slowed-down run: Wine's fixme channel of webservices on (every FIXME of the DLL written to

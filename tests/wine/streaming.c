@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * End-to-end program: a net.tcp stream of records read by one WsAsyncExecute series.
+ * End-to-end program: a stream of records read by one WsAsyncExecute series, over net.tcp (no
+ * argument, or "net.tcp") or HTTP ("http").
  *
- * The server accepts one duplex session channel (binary session encoding, the default of
- * net.tcp) and reads every message in one asynchronous series: WsReadMessageStart, the action
- * header, WsFillBody, then WsReadBody with WS_READ_OPTIONAL_POINTER until it gives NULL, then
- * WsReadMessageEnd; and again, until WsReadMessageStart reports WS_S_END, the client's close.
+ * The server accepts one channel (net.tcp: a duplex session in the binary session encoding, the
+ * default of net.tcp; HTTP: a reply channel in UTF-8 text, HTTP's default) and reads every
+ * message in one asynchronous series: WsReadMessageStart, the action header, WsFillBody, then
+ * WsReadBody with WS_READ_OPTIONAL_POINTER until it gives NULL, then WsReadMessageEnd; and again,
+ * until WsReadMessageStart reports WS_S_END, the client's close. Over HTTP each message comes in
+ * a request of its own: the series closes its channel once a message is read (which answers the
+ * request), resets it and accepts the next, until the last message.
  * The client, a thread making synchronous calls, sends MESSAGES messages of RECORDS records each,
  * every message a blank message with its action set by WsSetHeader, written with
  * WsWriteMessageStart, WsWriteBody per record, WsFlushBody every FLUSH_EVERY records and
  * WsWriteMessageEnd; then it closes the channel. Every record is checked on arrival.
  *
- * Before the client, e2e.h's attack phase: raw connections send the server malformed framing.
- * Each must cost the server only that session: the series sees the error, aborts, closes and
- * resets its channel and accepts again, and the process holds no more handles than before.
+ * Before the client, e2e.h's attack phase: raw connections send the server malformed framing or
+ * malformed HTTP requests. Each must cost the server at most that session: the series sees the
+ * error, closes and resets its channel and accepts again, and the process holds no more handles
+ * than before.
  *
  * Exit code 0 when everything arrived and both sides ended cleanly. A failure names the Wine
  * bug whose symptom it is, by the number of its patch (wine/bugs.tsv, see e2e.h); a watchdog ends
@@ -56,15 +61,16 @@ static void record_text(WCHAR *buffer, size_t size, int message, int index)
     swprintf(buffer, size, L"message %d, record %d of the stream", message, index);
 }
 
-static BOOL channel_is_binary(WS_CHANNEL *channel, const char *side)
+/* The channel's encoding is its binding's default: binary session on net.tcp, UTF-8 text on HTTP. */
+static BOOL channel_has_default_encoding(WS_CHANNEL *channel, const char *side)
 {
+    WS_ENCODING expected = e2e_transport->session ? WS_ENCODING_XML_BINARY_SESSION_1 : WS_ENCODING_XML_UTF8;
     WS_ENCODING encoding = 0;
     HRESULT hr = WsGetChannelProperty(channel, WS_CHANNEL_PROPERTY_ENCODING, &encoding, sizeof(encoding), NULL);
     char what[80];
 
-    if (hr == S_OK && encoding == WS_ENCODING_XML_BINARY_SESSION_1) return TRUE;
-    snprintf(what, sizeof(what), "%s: channel encoding %d (expected binary session %d)", side, encoding,
-             WS_ENCODING_XML_BINARY_SESSION_1);
+    if (hr == S_OK && encoding == expected) return TRUE;
+    snprintf(what, sizeof(what), "%s: channel encoding %d (expected %d)", side, encoding, expected);
     e2e_fail(what, hr, BUG_NONE);
     return FALSE;
 }
@@ -93,30 +99,28 @@ static HRESULT CALLBACK step_read_start(HRESULT, WS_CALLBACK_MODEL, void *, WS_A
 static HRESULT CALLBACK step_accept(HRESULT, WS_CALLBACK_MODEL, void *, WS_ASYNC_OPERATION *,
                                     const WS_ASYNC_CONTEXT *, WS_ERROR *);
 
-/* After an attack's session: reset the channel and accept again. No call is pending on the
- * channel, so it is closed, not aborted. */
-static HRESULT CALLBACK step_attack_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
-                                           WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
-                                           WS_ERROR *error)
+/* After an attack's session, or over HTTP after each message: reset the channel and accept
+ * again. No call is pending on the channel, so it is closed, not aborted. */
+static HRESULT CALLBACK step_reaccept_closed(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
+                                             WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
+                                             WS_ERROR *error)
 {
     (void)model; (void)state; (void)context;
     e2e_phase_set("server resetting its channel in a completion", BUG_COMPLETION_ON_QUEUE);
     if (hr != S_OK || (hr = WsResetChannel(server.channel, error)) != S_OK)
     {
-        e2e_fail("server closing and resetting its channel after an attack", hr, BUG_NONE);
+        e2e_fail("server closing and resetting its channel to accept again", hr, BUG_NONE);
         return hr;
     }
-    server.messages = 0;
     next->function = step_accept;
     return S_OK;
 }
 
-static HRESULT CALLBACK step_attack_close(HRESULT hr, WS_CALLBACK_MODEL model, void *state,
-                                          WS_ASYNC_OPERATION *next, const WS_ASYNC_CONTEXT *context,
-                                          WS_ERROR *error)
+static HRESULT CALLBACK step_reaccept(HRESULT hr, WS_CALLBACK_MODEL model, void *state, WS_ASYNC_OPERATION *next,
+                                      const WS_ASYNC_CONTEXT *context, WS_ERROR *error)
 {
     (void)hr; (void)model; (void)state;
-    next->function = step_attack_closed;
+    next->function = step_reaccept_closed;
     return WsCloseChannel(server.channel, context, error);
 }
 
@@ -125,7 +129,8 @@ static BOOL attack_error(HRESULT hr, WS_ASYNC_OPERATION *next)
 {
     if (!e2e_attack_session_error()) return FALSE;
     printf("server: session error 0x%08lx (an attack)\n", (unsigned long)hr);
-    next->function = step_attack_close;
+    server.messages = 0;
+    next->function = step_reaccept;
     return TRUE;
 }
 
@@ -157,7 +162,10 @@ static HRESULT CALLBACK step_message_ended(HRESULT hr, WS_CALLBACK_MODEL model, 
         return hr;
     }
     server.messages++;
-    next->function = step_read_start;
+    /* An HTTP channel has taken its one message (its close answers it): accept the next, until
+     * the last. */
+    if (e2e_transport->session) next->function = step_read_start;
+    else next->function = server.messages == MESSAGES ? step_close : step_reaccept;
     return S_OK;
 }
 
@@ -279,12 +287,13 @@ static HRESULT CALLBACK step_accepted(HRESULT hr, WS_CALLBACK_MODEL model, void 
 {
     (void)model; (void)state; (void)context; (void)error;
     e2e_attack_accepted();
+    if (hr != S_OK && attack_error(hr, next)) return S_OK;  /* an HTTP attack may fail the accept */
     if (hr != S_OK)
     {
         e2e_fail("server WsAcceptChannel", hr, BUG_NONE);
         return hr;
     }
-    if (!channel_is_binary(server.channel, "server")) return E_FAIL;
+    if (!channel_has_default_encoding(server.channel, "server")) return E_FAIL;
     next->function = step_read_start;
     return S_OK;
 }
@@ -335,7 +344,7 @@ static DWORD WINAPI client_thread(void *param)
         if (channel) WsFreeChannel(channel);
         return 1;
     }
-    if (!channel_is_binary(channel, "client")) goto done;
+    if (!channel_has_default_encoding(channel, "client")) goto done;
     if ((hr = WsCreateMessageForChannel(channel, NULL, 0, &message, error)) != S_OK)
     {
         e2e_fail("client WsCreateMessageForChannel", hr, BUG_NONE);
@@ -399,19 +408,20 @@ done:
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     HANDLE client;
     HRESULT hr;
     int exit_code;
 
+    if (!e2e_choose_transport(argc, argv)) return 2;
     e2e_init(120);
     server.ended = CreateEventW(NULL, TRUE, FALSE, NULL);
 
-    if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
+    if ((hr = WsCreateListener(e2e_transport->service_type, e2e_transport->binding, NULL, 0, NULL,
                                &server.listener, NULL)) != S_OK)
     {
-        e2e_fail("WsCreateListener", hr, BUG_NONE);
+        e2e_fail("WsCreateListener", hr, hr == E_NOTIMPL ? e2e_transport->listener_bug : BUG_NONE);
         return 1;
     }
     if ((hr = e2e_open_listener(server.listener, server.url_chars, ARRAYSIZE(server.url_chars), &server.url)) != S_OK)
