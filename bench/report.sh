@@ -9,7 +9,8 @@
 # x86 one, where this machine's kernel refuses 32-bit programs) is used as it is, copied to
 # OUT/<arch>.log, with OUT/<arch>.source saying in one line where and when it was measured; the
 # document then shows that line and keeps the machine table for the machine this ran on.
-# The section of bench/services.sh is taken from OUT/services.md, or kept as the document has it.
+# The sections of bench/services.sh and bench/http.sh are taken from OUT/services.md and
+# OUT/http.md, or kept as the document has them.
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -80,14 +81,18 @@ PLOT
 fi
 
 
-# The services section (bench/services.sh writes it): its last output, else the one the document
-# has now, so that rewriting the rest keeps it.
-services_section=""
-if [ -f "$out/services.md" ]; then
-    services_section=$(cat "$out/services.md")
-elif [ -f "$doc" ]; then
-    services_section=$(sed -n '/^<!-- services: /,/^<!-- end services -->/p' "$doc")
-fi
+# kept_section NAME: the section another script writes (services: bench/services.sh, http:
+# bench/http.sh): its last output, else the one the document has now, so that rewriting the rest
+# keeps it.
+kept_section() {
+    if [ -f "$out/$1.md" ]; then
+        cat "$out/$1.md"
+    elif [ -f "$doc" ]; then
+        sed -n "/^<!-- $1: /,/^<!-- end $1 -->/p" "$doc"
+    fi
+}
+services_section=$(kept_section services)
+http_section=$(kept_section http)
 
 # --- the document ----------------------------------------------------------------------------
 {
@@ -178,10 +183,11 @@ if grep -qhE '^NOTRUN|^FAILED_STARTS [a-z0-9]+ [1-9]' $logs 2>/dev/null; then
          $1 == "FAILED_STARTS" && $3 > 0 { printf "- %s, primitives: %s operations failed to start (counted, not waited for; see the raw output)\n", $2, $3 }' $logs
 fi
 
-if [ -n "$services_section" ]; then
+for section in "$services_section" "$http_section"; do
+    [ -n "$section" ] || continue
     echo
-    printf '%s\n' "$services_section"
-fi
+    printf '%s\n' "$section"
+done
 
 echo
 echo "## Plots"

@@ -46,6 +46,7 @@
  * slice's rate. Exit code 0 when every measure ran, 1 when any was not available.
  */
 #include <windows.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@
 #define FLUSH_EVERY 25
 #define WARMUP      20    /* operations per client before the clock starts */
 #define WINDOWS     10    /* slices of the timed window */
+#define MEMORY_SAMPLES 10 /* a memory measure's samples, one after each tenth of its requests */
 
 /* --- the messages --------------------------------------------------------------------------- */
 
@@ -154,6 +156,8 @@ struct measure
     enum shape shape;
     int clients;
     BOOL shared;                        /* one listener for every client */
+    BOOL http;                          /* HTTP: request and reply channels, one request per accept */
+    int requests;                       /* a memory measure: the requests it makes, else 0 */
     struct endpoint endpoints[MAX_CLIENTS];
     volatile LONG stop;                 /* set when the clock has stopped: clients end */
     volatile LONG completed;            /* operations (round trips, records) completed */
@@ -163,6 +167,7 @@ struct measure
     HRESULT failed_hr;
     HANDLE threads[2 * MAX_CLIENTS];
     volatile LONG thread_count;
+    SIZE_T memory[MEMORY_SAMPLES + 1];  /* a memory measure: private bytes after each tenth */
 };
 
 /* Records the first failure of a measure. The side that failed then closes its channel, which
@@ -195,6 +200,22 @@ static void measure_add_thread(struct measure *m, LPTHREAD_START_ROUTINE proc, v
 static BOOL session_over(struct measure *m, HRESULT hr)
 {
     return hr == WS_S_END || (FAILED(hr) && (m->stop || m->failed));
+}
+
+/* The process's private bytes, once every tenth of a memory measure's requests; the last request
+ * ends the measure. */
+static void memory_sample(struct measure *m, int done)
+{
+    PROCESS_MEMORY_COUNTERS_EX counters;
+    int every = m->requests / MEMORY_SAMPLES;
+
+    if (done % every) return;
+    memset(&counters, 0, sizeof(counters));
+    counters.cb = sizeof(counters);
+    if (GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&counters, sizeof(counters)) &&
+        done / every <= MEMORY_SAMPLES)
+        m->memory[done / every] = counters.PrivateUsage;
+    if (done >= m->requests) InterlockedExchange(&m->stop, 1);
 }
 
 /* --- the service ---------------------------------------------------------------------------- */
@@ -280,7 +301,44 @@ static void serve_stream(struct measure *m, WS_CHANNEL *channel, WS_MESSAGE *mes
     }
 }
 
-/* Accepts the endpoint's one channel and serves it until its client closes. */
+/* Over HTTP: accepts one request at a time on the endpoint's listener, answers it, closes and
+ * resets the channel, until the clock has stopped (the listener's close then ends the accept). */
+static void serve_http(struct measure *m, WS_LISTENER *listener, WS_CHANNEL *channel, WS_MESSAGE *request,
+                       WS_MESSAGE *reply, WS_HEAP *heap)
+{
+    const WS_MESSAGE_DESCRIPTION *descriptions[] = { &request_message };
+    HRESULT hr;
+
+    while (!m->stop && !m->failed)
+    {
+        struct request received;
+        struct reply answer;
+
+        if ((hr = WsAcceptChannel(listener, channel, NULL, NULL)) != S_OK)
+        {
+            if (!session_over(m, hr)) measure_fail(m, "service", "WsAcceptChannel", hr);
+            return;
+        }
+        hr = WsReceiveMessage(channel, request, descriptions, 1, WS_RECEIVE_REQUIRED_MESSAGE,
+                              WS_READ_REQUIRED_VALUE, heap, &received, sizeof(received), NULL, NULL, NULL);
+        if (hr == S_OK)
+        {
+            answer.id = received.id;
+            hr = WsSendReplyMessage(channel, reply, &reply_message, WS_WRITE_REQUIRED_VALUE, &answer, sizeof(answer),
+                                    request, NULL, NULL);
+            if (hr != S_OK && !session_over(m, hr)) measure_fail(m, "service", "WsSendReplyMessage", hr);
+        }
+        else if (!session_over(m, hr)) measure_fail(m, "service", "WsReceiveMessage", hr);
+        WsCloseChannel(channel, NULL, NULL);
+        if ((hr = WsResetChannel(channel, NULL)) != S_OK) { measure_fail(m, "service", "WsResetChannel", hr); return; }
+        WsResetMessage(request, NULL);
+        WsResetMessage(reply, NULL);
+        WsResetHeap(heap, NULL);
+    }
+}
+
+/* Accepts the endpoint's one channel and serves it until its client closes (over HTTP, serves
+ * one request after another). */
 static DWORD WINAPI serve_thread(void *param)
 {
     struct endpoint *endpoint = param;
@@ -295,13 +353,15 @@ static DWORD WINAPI serve_thread(void *param)
         measure_fail(m, "service", "WsCreateChannelForListener", hr);
         return 0;
     }
-    if ((hr = WsAcceptChannel(endpoint->listener, channel, NULL, NULL)) != S_OK)
+    if (!m->http && (hr = WsAcceptChannel(endpoint->listener, channel, NULL, NULL)) != S_OK)
         measure_fail(m, "service", "WsAcceptChannel", hr);
     else if ((hr = WsCreateMessageForChannel(channel, NULL, 0, &request, NULL)) != S_OK ||
              (hr = WsCreateMessageForChannel(channel, NULL, 0, &reply, NULL)) != S_OK)
         measure_fail(m, "service", "WsCreateMessageForChannel", hr);
     else if ((hr = WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL)) != S_OK)
         measure_fail(m, "service", "WsCreateHeap", hr);
+    else if (m->http)
+        serve_http(m, endpoint->listener, channel, request, reply, heap);
     else if (m->shape == SHAPE_REQUEST_REPLY)
         serve_request_reply(m, channel, request, reply, heap);
     else
@@ -343,6 +403,7 @@ static HRESULT client_request_reply(struct measure *m, WS_CHANNEL *channel, WS_M
         WsResetHeap(heap, NULL);
         InterlockedIncrement(&m->completed);
         if (++done == WARMUP) InterlockedIncrement(&m->warm);
+        if (m->requests) memory_sample(m, done);
     }
     return S_OK;
 }
@@ -392,7 +453,8 @@ static DWORD WINAPI client_thread(void *param)
     const char *call = "WsCreateChannel";
     HRESULT hr;
 
-    if ((hr = WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel,
+    if ((hr = WsCreateChannel(m->http ? WS_CHANNEL_TYPE_REQUEST : WS_CHANNEL_TYPE_DUPLEX_SESSION,
+                              m->http ? WS_HTTP_CHANNEL_BINDING : WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel,
                               NULL)) != S_OK) goto done;
     call = "WsOpenChannel";
     if ((hr = WsOpenChannel(channel, &address, NULL, NULL)) != S_OK) goto done;
@@ -447,7 +509,7 @@ static double now(void)
  * process id, each port once in the process's life (a listener left open by a failed measure
  * keeps its port), and a listener whose open failed is replaced by a new one: a pristine
  * WsResetListener leaves its cancel event set, and the next accept on it would fail at once. */
-static HRESULT open_listener(struct endpoint *endpoint)
+static HRESULT open_listener(struct measure *m, struct endpoint *endpoint)
 {
     static int next_port;
     HRESULT hr = E_FAIL;
@@ -459,9 +521,11 @@ static HRESULT open_listener(struct endpoint *endpoint)
         int port = next_port;
 
         next_port = next_port >= 50000 ? 20000 : next_port + 1;
-        if ((hr = WsCreateListener(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
+        if ((hr = WsCreateListener(m->http ? WS_CHANNEL_TYPE_REPLY : WS_CHANNEL_TYPE_DUPLEX_SESSION,
+                                   m->http ? WS_HTTP_CHANNEL_BINDING : WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
                                    &endpoint->listener, NULL)) != S_OK) return hr;
-        swprintf(endpoint->url_chars, ARRAYSIZE(endpoint->url_chars), L"net.tcp://127.0.0.1:%d/bench", port);
+        swprintf(endpoint->url_chars, ARRAYSIZE(endpoint->url_chars),
+                 m->http ? L"http://127.0.0.1:%d/bench/" : L"net.tcp://127.0.0.1:%d/bench", port);
         endpoint->url.chars = endpoint->url_chars;
         endpoint->url.length = (ULONG)wcslen(endpoint->url_chars);
         if ((hr = WsOpenListener(endpoint->listener, &endpoint->url, NULL, NULL)) == S_OK) return S_OK;
@@ -489,7 +553,7 @@ static int run_measure(struct measure *m)
             m->endpoints[i].url = m->endpoints[0].url;
             continue;
         }
-        if ((hr = open_listener(&m->endpoints[i])) != S_OK)
+        if ((hr = open_listener(m, &m->endpoints[i])) != S_OK)
         {
             measure_fail(m, "service", "WsOpenListener", hr);
             goto stop;
@@ -511,6 +575,25 @@ static int run_measure(struct measure *m)
         measure_fail(m, "bench", "warm-up-30s", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
     }
     if (m->failed) goto stop;
+    if (m->requests)
+    {
+        /* A memory measure: its client makes its requests, sampling the process's private bytes. */
+        start = now();
+        while (!m->stop && !m->failed && now() < start + 600) Sleep(20);
+        end = now();
+        if (m->failed) goto stop;
+        if (!m->stop)
+        {
+            measure_fail(m, "bench", "requests-600s", HRESULT_FROM_WIN32(WAIT_TIMEOUT));
+            goto stop;
+        }
+        printf("%s (%s): %d requests in %.1f s; private KiB after each tenth:", m->name, ARCH, m->requests,
+               end - start);
+        for (i = 1; i <= MEMORY_SAMPLES; i++) printf(" %lu", (unsigned long)(m->memory[i] / 1024));
+        printf("\nMEMORY %s %s %lu %lu KiB\n", m->name, ARCH, (unsigned long)(m->memory[1] / 1024),
+               (unsigned long)(m->memory[MEMORY_SAMPLES] / 1024));
+        goto stop;
+    }
 
     /* The window is read in WINDOWS slices; the figure is the best slice's rate, the one least
      * disturbed by whatever else the machine runs (other load only ever slows a slice down). */
@@ -597,6 +680,11 @@ int main(int argc, char **argv)
           .shared = TRUE },
         { .name = "stream", .unit = "records", .shape = SHAPE_STREAM, .clients = 1 },
         { .name = "stream_full", .unit = "records", .shape = SHAPE_STREAM_FULL, .clients = 1 },
+        { .name = "rr_1_http", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 1, .http = TRUE },
+        { .name = "rr_8_http", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 8, .shared = TRUE,
+          .http = TRUE },
+        { .name = "memory_http", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 1, .http = TRUE,
+          .requests = 10000 },
     };
     const char *only[ARRAYSIZE(measures)];
     int only_count = 0, missing = 0, i, j;
@@ -611,7 +699,8 @@ int main(int argc, char **argv)
             only[only_count++] = argv[++i];
         else
         {
-            fprintf(stderr, "usage: %s [--seconds S] [--only rr_1|rr_8|rr_8_shared|stream|stream_full]...\n", argv[0]);
+            fprintf(stderr, "usage: %s [--seconds S] [--only rr_1|rr_8|rr_8_shared|stream|stream_full|rr_1_http|"
+                    "rr_8_http|memory_http]...\n", argv[0]);
             return 2;
         }
     }

@@ -66,19 +66,8 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 [ "$runs" = 1 ] || arches=""   # --report: only the summary of the logs already there
 
-# run_in_namespace ARCH DIR ARGS...: runs the program in DIR under the arch's loader, in a
-# private network namespace (wine/netns.sh) with its own wineserver, killed afterwards; prints
-# its output.
-run_in_namespace() {
-    local arch=$1 dir=$2
-    shift 2
-    WINEPREFIX=$out/services-prefix-$arch WINEDEBUG=-all \
-    WINEDLLOVERRIDES="webservices=n;winedbg.exe=d;mscoree,mshtml=" \
-        bash "$root/wine/netns.sh" sh -c 'cd "$1"; shift; server=$1; shift
-                                          timeout -k 5 150 "$@"; rc=$?; "$server" -k; exit $rc' \
-        sh "$dir" "$wineserver" "$@" 2>&1 | tr -d '\r'
-    return "${PIPESTATUS[0]}"
-}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
 for arch in $arches; do
     log=$out/services-$arch.log
@@ -110,16 +99,14 @@ for arch in $arches; do
         cp "build/$arch/bin/bench_services.exe" "${dll[$kind-$arch]}" "$out/services-$arch-$kind/"
         echo "DLL $arch $kind ${dll[$kind-$arch]#$root/} sha256 $(sha256sum "${dll[$kind-$arch]}" | cut -c1-16)" >>"$log"
     done
-    # The prefix is made once, outside the measured runs (its wineserver inside a namespace too).
-    WINEPREFIX=$out/services-prefix-$arch "$wineserver" -k >/dev/null 2>&1 </dev/null
-    mkdir -p "$out/services-prefix-$arch"
-    run_in_namespace "$arch" "$out/services-$arch-pristine" "$loader" wineboot -i >/dev/null
+    prepare_prefix "$arch" "$out/services-$arch-pristine" "$loader"
     for round in $(seq 1 "$rounds"); do
         order="pristine patched"
         [ $((round % 2)) = 0 ] && order="patched pristine"
         for kind in $order; do
             echo "RUN $arch $kind $round" >>"$log"
-            run_in_namespace "$arch" "$out/services-$arch-$kind" "$loader" ./bench_services.exe --seconds "$seconds" |
+            run_in_namespace "$arch" "$out/services-$arch-$kind" "$loader" ./bench_services.exe --seconds "$seconds" \
+                    --only rr_1 --only rr_8 --only rr_8_shared --only stream --only stream_full |
                 sed "s/^RATE /RATE $kind $round /" >>"$log"
             echo "EXIT $arch $kind $round ${PIPESTATUS[0]}" >>"$log"
         done
