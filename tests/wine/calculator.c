@@ -314,31 +314,22 @@ static WS_OPERATION_DESCRIPTION *operations[] =
 static WS_CONTRACT_DESCRIPTION contract_description = { ARRAYSIZE(operations), operations };
 
 /* The clients' side: a function per operation that hands its arguments to WsCall. They live in
- * this function's frame, which is gone once it has returned, asynchronous call or not. */
-static HRESULT calculator_add(WS_SERVICE_PROXY *proxy, INT32 a, INT32 b, INT32 *sum, WS_HEAP *heap,
-                              const WS_CALL_PROPERTY *properties, ULONG property_count,
-                              const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+ * this function's frame, which is gone once it has returned, asynchronous call or not. Add and
+ * Divide take the same parameters: one function serves both. */
+static HRESULT call_two_ints(const WS_OPERATION_DESCRIPTION *operation, WS_SERVICE_PROXY *proxy, INT32 a, INT32 b,
+                             INT32 *result, WS_HEAP *heap, const WS_CALL_PROPERTY *properties, ULONG property_count,
+                             const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
 {
     void *args[3];
 
     args[0] = &a;
     args[1] = &b;
-    args[2] = &sum;
-    return WsCall(proxy, &add_operation, (const void **)args, heap, properties, property_count, async_context, error);
+    args[2] = &result;
+    return WsCall(proxy, operation, (const void **)args, heap, properties, property_count, async_context, error);
 }
 
-static HRESULT calculator_divide(WS_SERVICE_PROXY *proxy, INT32 a, INT32 b, INT32 *quotient, WS_HEAP *heap,
-                                 const WS_CALL_PROPERTY *properties, ULONG property_count,
-                                 const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
-{
-    void *args[3];
-
-    args[0] = &a;
-    args[1] = &b;
-    args[2] = &quotient;
-    return WsCall(proxy, &divide_operation, (const void **)args, heap, properties, property_count, async_context,
-                  error);
-}
+#define calculator_add(...) call_two_ints(&add_operation, __VA_ARGS__)
+#define calculator_divide(...) call_two_ints(&divide_operation, __VA_ARGS__)
 
 static HRESULT calculator_slow(WS_SERVICE_PROXY *proxy, INT32 x, INT32 *result, WS_HEAP *heap,
                                const WS_CALL_PROPERTY *properties, ULONG property_count,
