@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * End-to-end program: the XML readers on malformed input. A fixed set of seed documents (text
- * and binary) is mutated (bytes replaced by random ones or by XML and binary-record bytes that
+ * End-to-end program: the XML readers on malformed input. A fixed set of seed documents (text,
+ * binary and MTOM) is mutated (bytes replaced by random ones or by XML and binary-record bytes that
  * matter, the input cut short), and each mutant is read with a random series of reader calls:
  * WsReadNode, WsReadToStartElement, WsReadStartElement, WsReadEndElement, WsReadValue, WsReadType
  * of bytes, WsReadXmlBuffer, WsReadArray, then WsReadXmlBufferFromBytes over the same bytes.
@@ -43,6 +43,15 @@ static const unsigned char binary_seed[] =
 
 /* Bytes that matter to the text reader (markup, references, multi-byte starts) and to the
  * binary one (record types). */
+/* MTOM: the MIME header, a root part holding text XML with an xop:Include, and the binary part
+ * it refers to (bytes that look like MIME and XML among them). */
+static const char mtom_seed[] =
+    "MIME-Version: 1.0\r\nContent-Type: multipart/related; type=\"application/xop+xml\"; boundary=\"b1\"; "
+    "start=\"<r@x>\"; start-info=\"text/xml\"\r\n\r\n--b1\r\nContent-ID: <r@x>\r\n"
+    "Content-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n<t a=\"v\"><d><xop:Include "
+    "href=\"cid:p@x\" xmlns:xop=\"http://www.w3.org/2004/08/xop/include\"/></d></t>\r\n--b1\r\n"
+    "Content-ID: <p@x>\r\nContent-Transfer-Encoding: binary\r\n\r\n\x01--b\r\n<x>\r\n--b1--\r\n";
+
 static const unsigned char interesting[] = "<>/=\"'&#;!-?x \xc3\xe2\x01\x40\x98\xaa\x9e\x82";
 
 /* Reads from the input with up to 200 random calls, until the end of the input is reached. */
@@ -78,15 +87,22 @@ static void read_randomly(WS_XML_READER *reader, WS_HEAP *heap)
     }
 }
 
-/* Fills data with a mutant of a seed; returns its length and whether it is binary. */
-static ULONG make_input(unsigned char *data, ULONG size, BOOL *binary)
+enum kind { KIND_TEXT, KIND_BINARY, KIND_MTOM };
+
+/* Fills data with a mutant of a seed; returns its length and in *kind its encoding. */
+static ULONG make_input(unsigned char *data, ULONG size, enum kind *kind)
 {
     ULONG length, mutations;
 
-    if ((*binary = fuzz_random() % 2))
+    if ((*kind = fuzz_random() % 3) == KIND_BINARY)
     {
         length = sizeof(binary_seed);
         memcpy(data, binary_seed, length);
+    }
+    else if (*kind == KIND_MTOM)
+    {
+        length = sizeof(mtom_seed) - 1;
+        memcpy(data, mtom_seed, length);
     }
     else
     {
@@ -111,10 +127,15 @@ int main(void)
 {
     WS_XML_READER_TEXT_ENCODING text = { { WS_XML_READER_ENCODING_TYPE_TEXT }, WS_CHARSET_AUTO };
     WS_XML_READER_BINARY_ENCODING binary = { { WS_XML_READER_ENCODING_TYPE_BINARY }, NULL, NULL };
+    E2E_XML_READER_MTOM_ENCODING mtom = { { WS_XML_READER_ENCODING_TYPE_MTOM }, &text.encoding, TRUE, { 0, NULL },
+                                          { 0, NULL }, { 0, NULL } };
+    const WS_XML_READER_ENCODING *encodings[] = { &text.encoding, &binary.encoding, &mtom.encoding };
+    static const char *const kind_names[] = { "text", "binary", "MTOM" };
     WS_XML_READER_BUFFER_INPUT input = { { WS_XML_READER_INPUT_TYPE_BUFFER }, NULL, 0 };
     const char *seed_text = getenv("FUZZ_SEED"), *count_text = getenv("FUZZ_COUNT");
     unsigned int count = count_text ? (unsigned int)atoi(count_text) : 20000, i;
-    BOOL verbose = getenv("FUZZ_VERBOSE") != NULL, is_binary;
+    BOOL verbose = getenv("FUZZ_VERBOSE") != NULL;
+    enum kind kind;
     unsigned char data[512];
     WS_XML_READER *reader;
     WS_XML_BUFFER *buffer;
@@ -131,11 +152,11 @@ int main(void)
     }
     for (i = 0; i < count; i++)
     {
-        ULONG length = make_input(data, sizeof(data), &is_binary), k;
+        ULONG length = make_input(data, sizeof(data), &kind), k;
 
         if (verbose)
         {
-            printf("input %u (%s, %lu bytes):", i, is_binary ? "binary" : "text", (unsigned long)length);
+            printf("input %u (%s, %lu bytes):", i, kind_names[kind], (unsigned long)length);
             for (k = 0; k < length; k++) printf(" %02x", data[k]);
             printf("\n");
         }
@@ -147,10 +168,10 @@ int main(void)
         input.encodedData = data;
         input.encodedDataSize = length;
         /* read even when the input was refused: the reader must be left without one */
-        WsSetInput(reader, is_binary ? &binary.encoding : &text.encoding, &input.input, NULL, 0, NULL);
+        WsSetInput(reader, encodings[kind], &input.input, NULL, 0, NULL);
         read_randomly(reader, heap);
-        WsReadXmlBufferFromBytes(reader, is_binary ? &binary.encoding : NULL, NULL, 0, data, length, heap, &buffer,
-                                 NULL);
+        WsReadXmlBufferFromBytes(reader, kind == KIND_TEXT ? NULL : encodings[kind], NULL, 0, data, length, heap,
+                                 &buffer, NULL);
         WsFreeHeap(heap);
     }
     WsFreeReader(reader);
