@@ -205,15 +205,17 @@ static void e2e_init(DWORD watchdog_seconds)
     e2e_start_watchdog(watchdog_seconds);
 }
 
-/* How a program's service and clients talk: net.tcp duplex sessions (the default), or HTTP, the
- * service's channels replying to one request each (the program's argument "http"). */
+/* How a program's service and clients talk: net.tcp duplex sessions (the default), HTTP, the
+ * service's channels replying to one request each (the program's argument "http"), or duplex
+ * sessions over named pipes ("pipe"). */
 struct e2e_transport
 {
     const char *name;
     WS_CHANNEL_BINDING binding;
     WS_CHANNEL_TYPE service_type;   /* of the listener and the channels it accepts */
     WS_CHANNEL_TYPE client_type;
-    const WCHAR *url_format;        /* of the service's URL, given its port */
+    const WCHAR *url_format;        /* of the service's URL, given its port (for a pipe, a number of
+                                     * its name) */
     BOOL session;                   /* an accepted channel carries messages until its client closes */
     enum e2e_bug listener_bug;      /* the bug of a listener refused with E_NOTIMPL */
 };
@@ -224,19 +226,26 @@ static const struct e2e_transport e2e_tcp = { "net.tcp", WS_TCP_CHANNEL_BINDING,
 static const struct e2e_transport e2e_http = { "http", WS_HTTP_CHANNEL_BINDING, WS_CHANNEL_TYPE_REPLY,
                                                WS_CHANNEL_TYPE_REQUEST, L"http://127.0.0.1:%d/wsasync-e2e/", FALSE,
                                                BUG_HTTP_LISTENER };
+static const struct e2e_transport e2e_pipe = { "pipe", WS_NAMEDPIPE_CHANNEL_BINDING, WS_CHANNEL_TYPE_DUPLEX_SESSION,
+                                               WS_CHANNEL_TYPE_DUPLEX_SESSION, L"net.pipe://localhost/wsasync-e2e-%d/",
+                                               TRUE, BUG_NAMED_PIPE };
 static const struct e2e_transport *e2e_transport = &e2e_tcp;
 
 /* The transport named by the program's arguments (none: net.tcp). FALSE, with a message, for an
  * argument it does not know. */
 static inline BOOL e2e_choose_transport(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], e2e_tcp.name)) return TRUE;
-    if (!strcmp(argv[1], e2e_http.name))
+    static const struct e2e_transport *const transports[] = { &e2e_tcp, &e2e_http, &e2e_pipe };
+    unsigned int i;
+
+    if (argc < 2) return TRUE;
+    for (i = 0; i < ARRAYSIZE(transports); i++)
     {
-        e2e_transport = &e2e_http;
+        if (strcmp(argv[1], transports[i]->name)) continue;
+        e2e_transport = transports[i];
         return TRUE;
     }
-    printf("usage: %s [net.tcp|http]\n", argv[0]);
+    printf("usage: %s [net.tcp|http|pipe]\n", argv[0]);
     return FALSE;
 }
 
@@ -680,6 +689,30 @@ static inline const char *e2e_http_attack(int index, const WS_STRING *url, int *
     return name;
 }
 
+/* One attack on a service listening on a named pipe: connect to the pipe of its URL (the series
+ * names net.pipe://host/a/b's pipe \\.\pipe\webservices\a\b), write, close. Closing is the
+ * pipe's end of input: the service sees the bytes, then the end. */
+static inline int e2e_attack_send_pipe(const WS_STRING *url, const struct e2e_attack_bytes *bytes)
+{
+    WCHAR name[128] = L"\\\\.\\pipe\\webservices";
+    ULONG i = 11, length = (ULONG)wcslen(name);  /* after "net.pipe://" */
+    DWORD written;
+    HANDLE pipe;
+
+    while (i < url->length && url->chars[i] != '/') i++;  /* the host */
+    for (; i < url->length && length + 1 < ARRAYSIZE(name); i++)
+        name[length++] = url->chars[i] == '/' ? '\\' : url->chars[i];
+    while (length && name[length - 1] == '\\') length--;
+    name[length] = 0;
+    if (!WaitNamedPipeW(name, 30000) ||
+        (pipe = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL)) ==
+        INVALID_HANDLE_VALUE)
+        return E2E_ATTACK_NO_CONNECTION;
+    WriteFile(pipe, bytes->data, bytes->length, &written, NULL);
+    CloseHandle(pipe);
+    return E2E_ATTACK_CLOSED;
+}
+
 /* The handles of this process, counted in the system's handle list (NtQuerySystemInformation's
  * SystemHandleInformation, 16, whose entries start with the owner's process id): Wine 8.0's
  * GetProcessHandleCount() gives 0. Events and registry keys are counted apart: the number of
@@ -805,7 +838,8 @@ static inline BOOL e2e_attack_phase(const WS_STRING *url, LONG idle)
         if (e2e_transport->session)
         {
             name = e2e_attack_build(attack % kinds, via, &bytes);
-            result = e2e_attack_send(port, &bytes);
+            result = e2e_transport->binding == WS_NAMEDPIPE_CHANNEL_BINDING ? e2e_attack_send_pipe(url, &bytes)
+                                                                             : e2e_attack_send(port, &bytes);
         }
         else name = e2e_http_attack(attack % kinds, url, &result, &errors);
 

@@ -251,7 +251,7 @@ static void e2e_service_wake(void)
         e2e_http_post(&e2e_service.url, E2E_SOAP12_CONTENT_TYPE, E2E_EMPTY_ENVELOPE, NULL);
         return;
     }
-    if (WsCreateChannel(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, 0, NULL, &channel, NULL) != S_OK)
+    if (WsCreateChannel(e2e_transport->client_type, e2e_transport->binding, NULL, 0, NULL, &channel, NULL) != S_OK)
         return;
     if (WsOpenChannel(channel, &address, NULL, NULL) == S_OK) WsCloseChannel(channel, NULL, NULL);
     WsFreeChannel(channel);
