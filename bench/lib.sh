@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# What bench/services.sh and bench/http.sh share: running bench_services.exe in a private network
-# namespace with a wineserver of its own. Sourced; needs $root, $out and $wineserver (cmake/wine.sh's
-# wine_server).
+# What bench/services.sh and bench/compare.sh (bench/http.sh, bench/host.sh) share: running
+# bench_services.exe in a private network namespace with a wineserver of its own. Sourced; needs
+# $root, $out and $wineserver (cmake/wine.sh's wine_server).
 
 # run_in_namespace ARCH DIR ARGS...: runs ARGS (the arch's loader and a program) in DIR, with the
 # prefix build/bench/services-prefix-ARCH, in a private network namespace (wine/netns.sh) whose

@@ -9,8 +9,8 @@
 # x86 one, where this machine's kernel refuses 32-bit programs) is used as it is, copied to
 # OUT/<arch>.log, with OUT/<arch>.source saying in one line where and when it was measured; the
 # document then shows that line and keeps the machine table for the machine this ran on.
-# The sections of bench/services.sh and bench/http.sh are taken from OUT/services.md and
-# OUT/http.md, or kept as the document has them.
+# The sections of bench/services.sh, bench/http.sh and bench/host.sh are taken from
+# OUT/services.md, OUT/http.md and OUT/host.md, or kept as the document has them.
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -82,8 +82,8 @@ fi
 
 
 # kept_section NAME: the section another script writes (services: bench/services.sh, http:
-# bench/http.sh): its last output, else the one the document has now, so that rewriting the rest
-# keeps it.
+# bench/http.sh, host: bench/host.sh): its last output, else the one the document has now, so
+# that rewriting the rest keeps it.
 kept_section() {
     if [ -f "$out/$1.md" ]; then
         cat "$out/$1.md"
@@ -93,6 +93,7 @@ kept_section() {
 }
 services_section=$(kept_section services)
 http_section=$(kept_section http)
+host_section=$(kept_section host)
 
 # --- the document ----------------------------------------------------------------------------
 {
@@ -183,7 +184,7 @@ if grep -qhE '^NOTRUN|^FAILED_STARTS [a-z0-9]+ [1-9]' $logs 2>/dev/null; then
          $1 == "FAILED_STARTS" && $3 > 0 { printf "- %s, primitives: %s operations failed to start (counted, not waited for; see the raw output)\n", $2, $3 }' $logs
 fi
 
-for section in "$services_section" "$http_section"; do
+for section in "$services_section" "$http_section" "$host_section"; do
     [ -n "$section" ] || continue
     echo
     printf '%s\n' "$section"

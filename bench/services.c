@@ -28,6 +28,17 @@
  *   stream_full  the same stream in the shape of tests/wine/streaming.c: the action set with
  *                WsSetHeader, WsFlushBody every FLUSH_EVERY records, WsFillBody, and WsReadBody
  *                with WS_READ_OPTIONAL_POINTER until it gives NULL
+ *   rr_1_http, rr_8_http   rr_1 and rr_8_shared over HTTP (request and reply channels)
+ *   memory_http  10,000 HTTP round trips, the process's private bytes after each thousand
+ *   host_1       calls per second, one client: the request-reply service of rr_1 run by the
+ *                service host (WsCreateServiceHost, one net.tcp endpoint, one two-way operation
+ *                that echoes the request's int), called by WsCall through a WS_SERVICE_PROXY;
+ *                the messages on the wire are rr_1's, so that host_1/rr_1 is what the host and
+ *                the proxy cost over the hand-written loop
+ *   host_8       the same with 8 clients at once, each with its own proxy (its own session),
+ *                against one host serving 8 channels at once: host_8/rr_8_shared
+ *   memory_host  10,000 calls through the host, one client, the process's private bytes after
+ *                each thousand
  *
  * The shapes of rr_* and stream keep to what Wine 8.0's pristine DLL can do: the action comes
  * from the message description (the pristine writer cannot write a WsSetHeader header in binary
@@ -37,7 +48,8 @@
  * per client (a pristine listener accepts with the first channel object it was given only, so
  * a second WsAcceptChannel with another channel fails with WS_E_INVALID_OPERATION), and the end
  * of a session is known from the clients, not from WS_S_END (a pristine channel sends no End
- * record on close). rr_8_shared and stream_full take none of these precautions.
+ * record on close). rr_8_shared, stream_full and the HTTP and host measures take none of these
+ * precautions (the pristine DLL has neither HTTP listeners nor a service host).
  *
  *   bench_services [--seconds S] [--only NAME]...
  *
@@ -46,12 +58,12 @@
  * slice's rate. Exit code 0 when every measure ran, 1 when any was not available.
  */
 #include <windows.h>
-#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <webservices.h>
+#include "servicehost_decls.h"
 
 #ifdef _WIN64
 #define ARCH "x64"
@@ -129,6 +141,39 @@ static WS_STRUCT_DESCRIPTION record_struct = { sizeof(struct record), TYPE_ALIGN
                                                NULL, 0, 0 };
 static WS_ELEMENT_DESCRIPTION record_element = { &record_name, &ns, WS_STRUCT_TYPE, &record_struct };
 
+/* The service host's contract, as wsutil writes it out: one two-way operation taking rr_1's request
+ * (its id and text as two parameters) and answering with its reply (the id). */
+static WS_PARAMETER_DESCRIPTION echo_parameters[] =
+{
+    { WS_PARAMETER_TYPE_NORMAL, 0, 0xffff },
+    { WS_PARAMETER_TYPE_NORMAL, 1, 0xffff },
+    { WS_PARAMETER_TYPE_NORMAL, 0xffff, 0 },
+};
+
+typedef HRESULT (CALLBACK *echo_callback)(const WS_OPERATION_CONTEXT *context, INT32 id, WCHAR *text, INT32 *result,
+                                          const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error);
+
+/* The frame the host fills with the operation's parameters, inputs then outputs. */
+struct echo_frame
+{
+    INT32 id;
+    WCHAR *text;
+    INT32 result;
+};
+
+static HRESULT CALLBACK echo_stub(const WS_OPERATION_CONTEXT *context, void *frame, const void *callback,
+                                  const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+{
+    struct echo_frame *f = frame;
+    return ((echo_callback)callback)(context, f->id, f->text, &f->result, async_context, error);
+}
+
+static WS_OPERATION_DESCRIPTION echo_operation =
+    { 1, &request_message, &reply_message, 0, 0, ARRAYSIZE(echo_parameters), echo_parameters, echo_stub,
+      WS_NON_RPC_LITERAL_OPERATION };
+static WS_OPERATION_DESCRIPTION *echo_operations[] = { &echo_operation };
+static WS_CONTRACT_DESCRIPTION echo_contract = { ARRAYSIZE(echo_operations), echo_operations };
+
 static WCHAR request_text[] = L"a small request of a benchmark";
 static WCHAR record_text[] = L"one small record of a stream";
 
@@ -157,6 +202,8 @@ struct measure
     int clients;
     BOOL shared;                        /* one listener for every client */
     BOOL http;                          /* HTTP: request and reply channels, one request per accept */
+    BOOL host;                          /* a service host serves, service proxies call */
+    WS_SERVICE_HOST *service_host;
     int requests;                       /* a memory measure: the requests it makes, else 0 */
     struct endpoint endpoints[MAX_CLIENTS];
     volatile LONG stop;                 /* set when the clock has stopped: clients end */
@@ -202,19 +249,32 @@ static BOOL session_over(struct measure *m, HRESULT hr)
     return hr == WS_S_END || (FAILED(hr) && (m->stop || m->failed));
 }
 
+/* The process's private bytes: its committed private memory, added up region by region. Not
+ * GetProcessMemoryInfo's PrivateUsage, which Wine 8.0 does not fill from the process's memory:
+ * it reads 0 there at every sample, whatever the process allocates. */
+static SIZE_T private_bytes(void)
+{
+    MEMORY_BASIC_INFORMATION info;
+    const char *address = NULL;
+    SIZE_T total = 0;
+
+    while (VirtualQuery(address, &info, sizeof(info)) == sizeof(info))
+    {
+        if (info.State == MEM_COMMIT && info.Type == MEM_PRIVATE) total += info.RegionSize;
+        if ((const char *)info.BaseAddress + info.RegionSize <= address) break;
+        address = (const char *)info.BaseAddress + info.RegionSize;
+    }
+    return total;
+}
+
 /* The process's private bytes, once every tenth of a memory measure's requests; the last request
  * ends the measure. */
 static void memory_sample(struct measure *m, int done)
 {
-    PROCESS_MEMORY_COUNTERS_EX counters;
     int every = m->requests / MEMORY_SAMPLES;
 
     if (done % every) return;
-    memset(&counters, 0, sizeof(counters));
-    counters.cb = sizeof(counters);
-    if (GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&counters, sizeof(counters)) &&
-        done / every <= MEMORY_SAMPLES)
-        m->memory[done / every] = counters.PrivateUsage;
+    if (done / every <= MEMORY_SAMPLES) m->memory[done / every] = private_bytes();
     if (done >= m->requests) InterlockedExchange(&m->stop, 1);
 }
 
@@ -374,6 +434,19 @@ static DWORD WINAPI serve_thread(void *param)
     return 0;
 }
 
+/* The service host's operation: the same work as serve_request_reply() does between its receive
+ * and its reply. */
+static HRESULT CALLBACK service_echo(const WS_OPERATION_CONTEXT *context, INT32 id, WCHAR *text, INT32 *result,
+                                     const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+{
+    (void)context; (void)text; (void)async_context; (void)error;
+    *result = id;
+    return S_OK;
+}
+
+static const struct { echo_callback echo; } echo_table = { service_echo };
+static const WS_SERVICE_CONTRACT echo_service_contract = { &echo_contract, NULL, &echo_table };
+
 /* --- the clients ---------------------------------------------------------------------------- */
 
 static HRESULT client_request_reply(struct measure *m, WS_CHANNEL *channel, WS_MESSAGE *request,
@@ -477,6 +550,55 @@ done:
     return 0;
 }
 
+/* A client of the service host: its own proxy (its own session), synchronous WsCall after WsCall
+ * as client_request_reply() makes WsRequestReply after WsRequestReply. */
+static DWORD WINAPI client_host_thread(void *param)
+{
+    struct endpoint *endpoint = param;
+    struct measure *m = endpoint->measure;
+    WS_ENDPOINT_ADDRESS address = { endpoint->url, NULL, NULL, NULL };
+    WS_SERVICE_PROXY *proxy = NULL;
+    WS_HEAP *heap = NULL;
+    const char *call = "WsCreateServiceProxy";
+    WCHAR *text = request_text;
+    INT32 id = 0, result = 0, *result_ptr = &result;
+    const void *args[] = { &id, &text, &result_ptr };
+    int done = 0;
+    HRESULT hr;
+
+    if ((hr = WsCreateServiceProxy(WS_CHANNEL_TYPE_DUPLEX_SESSION, WS_TCP_CHANNEL_BINDING, NULL, NULL, 0, NULL, 0,
+                                   &proxy, NULL)) != S_OK) goto done;
+    call = "WsOpenServiceProxy";
+    if ((hr = WsOpenServiceProxy(proxy, &address, NULL, NULL)) != S_OK) goto done;
+    call = "WsCreateHeap";
+    if ((hr = WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL)) != S_OK) goto done;
+    call = "WsCall";
+    while (!m->stop && !m->failed)
+    {
+        id = done;
+        result = -1;
+        if ((hr = WsCall(proxy, &echo_operation, args, heap, NULL, 0, NULL, NULL)) != S_OK) goto done;
+        if (result != id)
+        {
+            call = "reply-id";
+            hr = E_FAIL;
+            goto done;
+        }
+        WsResetHeap(heap, NULL);
+        InterlockedIncrement(&m->completed);
+        if (++done == WARMUP) InterlockedIncrement(&m->warm);
+        if (m->requests) memory_sample(m, done);
+    }
+done:
+    if (hr != S_OK && !session_over(m, hr)) measure_fail(m, "client", call, hr);
+    /* The close ends the session, also after a failure: the host's channel sees it end. */
+    if (proxy && (hr = WsCloseServiceProxy(proxy, NULL, NULL)) != S_OK && !m->failed)
+        measure_fail(m, "client", "WsCloseServiceProxy", hr);
+    if (heap) WsFreeHeap(heap);
+    if (proxy) WsFreeServiceProxy(proxy);
+    return 0;
+}
+
 /* --- running a measure ---------------------------------------------------------------------- */
 
 static double seconds_option = 1.0;
@@ -509,18 +631,26 @@ static double now(void)
  * process id, each port once in the process's life (a listener left open by a failed measure
  * keeps its port), and a listener whose open failed is replaced by a new one: a pristine
  * WsResetListener leaves its cancel event set, and the next accept on it would fail at once. */
-static HRESULT open_listener(struct measure *m, struct endpoint *endpoint)
+static int take_port(void)
 {
     static int next_port;
+    int port;
+
+    if (!next_port) next_port = 20000 + (int)((GetCurrentProcessId() * 7) % 30000);
+    port = next_port;
+    next_port = next_port >= 50000 ? 20000 : next_port + 1;
+    return port;
+}
+
+static HRESULT open_listener(struct measure *m, struct endpoint *endpoint)
+{
     HRESULT hr = E_FAIL;
     int attempt;
 
-    if (!next_port) next_port = 20000 + (int)((GetCurrentProcessId() * 7) % 30000);
     for (attempt = 0; attempt < 20; attempt++)
     {
-        int port = next_port;
+        int port = take_port();
 
-        next_port = next_port >= 50000 ? 20000 : next_port + 1;
         if ((hr = WsCreateListener(m->http ? WS_CHANNEL_TYPE_REPLY : WS_CHANNEL_TYPE_DUPLEX_SESSION,
                                    m->http ? WS_HTTP_CHANNEL_BINDING : WS_TCP_CHANNEL_BINDING, NULL, 0, NULL,
                                    &endpoint->listener, NULL)) != S_OK) return hr;
@@ -535,6 +665,45 @@ static HRESULT open_listener(struct measure *m, struct endpoint *endpoint)
     return hr;
 }
 
+/* Opens the measure's service host on a free port of 127.0.0.1, its address in the first endpoint
+ * (the clients share it). As many channels are accepted and served at once as there are clients,
+ * as rr_8_shared's service threads each accept and serve one. The endpoint's address is the
+ * host's from its creation on, so each port tried gets a host of its own. */
+static HRESULT open_host(struct measure *m)
+{
+    struct endpoint *endpoint = &m->endpoints[0];
+    ULONG channels = m->clients;
+    WS_SERVICE_ENDPOINT_PROPERTY properties[] =
+    {
+        { WS_SERVICE_ENDPOINT_PROPERTY_MAX_ACCEPTING_CHANNELS, &channels, sizeof(channels) },
+        /* Windows serves one channel at a time unless told otherwise. */
+        { WS_SERVICE_ENDPOINT_PROPERTY_MAX_CONCURRENCY, &channels, sizeof(channels) },
+    };
+    WS_SERVICE_ENDPOINT service_endpoint;
+    const WS_SERVICE_ENDPOINT *service_endpoints[] = { &service_endpoint };
+    HRESULT hr = E_FAIL;
+    int attempt;
+
+    for (attempt = 0; attempt < 20; attempt++)
+    {
+        swprintf(endpoint->url_chars, ARRAYSIZE(endpoint->url_chars), L"net.tcp://127.0.0.1:%d/bench", take_port());
+        endpoint->url.chars = endpoint->url_chars;
+        endpoint->url.length = (ULONG)wcslen(endpoint->url_chars);
+        memset(&service_endpoint, 0, sizeof(service_endpoint));
+        service_endpoint.address.url = endpoint->url;
+        service_endpoint.channelBinding = WS_TCP_CHANNEL_BINDING;
+        service_endpoint.channelType = WS_CHANNEL_TYPE_DUPLEX_SESSION;
+        service_endpoint.contract = &echo_service_contract;
+        service_endpoint.properties = properties;
+        service_endpoint.propertyCount = ARRAYSIZE(properties);
+        if ((hr = WsCreateServiceHost(service_endpoints, 1, NULL, 0, &m->service_host, NULL)) != S_OK) return hr;
+        if ((hr = WsOpenServiceHost(m->service_host, NULL, NULL)) == S_OK) return S_OK;
+        WsFreeServiceHost(m->service_host);
+        m->service_host = NULL;
+    }
+    return hr;
+}
+
 /* Runs one measure; returns 1 when it gave a figure. */
 static int run_measure(struct measure *m)
 {
@@ -543,7 +712,21 @@ static int run_measure(struct measure *m)
     HRESULT hr;
     int i;
 
-    for (i = 0; i < m->clients; i++)
+    if (m->host)
+    {
+        if ((hr = open_host(m)) != S_OK)
+        {
+            measure_fail(m, "service", "WsOpenServiceHost", hr);
+            goto stop;
+        }
+        for (i = 0; i < m->clients; i++)
+        {
+            m->endpoints[i].measure = m;
+            m->endpoints[i].url = m->endpoints[0].url;
+            measure_add_thread(m, client_host_thread, &m->endpoints[i]);
+        }
+    }
+    for (i = 0; i < m->clients && !m->host; i++)
     {
         m->endpoints[i].measure = m;
         if (m->shared && i)
@@ -559,7 +742,7 @@ static int run_measure(struct measure *m)
             goto stop;
         }
     }
-    for (i = 0; i < m->clients; i++)
+    for (i = 0; i < m->clients && !m->host; i++)
     {
         measure_add_thread(m, serve_thread, &m->endpoints[i]);
         measure_add_thread(m, client_thread, &m->endpoints[i]);
@@ -637,8 +820,11 @@ stop:
         if (!m->thread_count || WaitForMultipleObjects(m->thread_count, m->threads, TRUE, 100) == WAIT_OBJECT_0)
             break;
         if (waited == (m->failed ? 0 : 2000))
+        {
             for (i = 0; i < m->clients; i++)
                 if (m->endpoints[i].listener) WsCloseListener(m->endpoints[i].listener, NULL, NULL);
+            if (m->service_host) WsAbortServiceHost(m->service_host, NULL);
+        }
     }
     if (waited >= 30000)
     {
@@ -652,6 +838,12 @@ stop:
         if (!m->endpoints[i].listener || (m->shared && i)) continue;
         WsCloseListener(m->endpoints[i].listener, NULL, NULL);
         WsFreeListener(m->endpoints[i].listener);
+    }
+    if (m->service_host)
+    {
+        if ((hr = WsCloseServiceHost(m->service_host, NULL, NULL)) != S_OK)
+            measure_fail(m, "service", "WsCloseServiceHost", hr);
+        WsFreeServiceHost(m->service_host);
     }
 report:
     if (!m->failed) return 1;
@@ -685,6 +877,10 @@ int main(int argc, char **argv)
           .http = TRUE },
         { .name = "memory_http", .unit = "round-trips", .shape = SHAPE_REQUEST_REPLY, .clients = 1, .http = TRUE,
           .requests = 10000 },
+        { .name = "host_1", .unit = "calls", .shape = SHAPE_REQUEST_REPLY, .clients = 1, .host = TRUE },
+        { .name = "host_8", .unit = "calls", .shape = SHAPE_REQUEST_REPLY, .clients = 8, .host = TRUE },
+        { .name = "memory_host", .unit = "calls", .shape = SHAPE_REQUEST_REPLY, .clients = 1, .host = TRUE,
+          .requests = 10000 },
     };
     const char *only[ARRAYSIZE(measures)];
     int only_count = 0, missing = 0, i, j;
@@ -700,7 +896,7 @@ int main(int argc, char **argv)
         else
         {
             fprintf(stderr, "usage: %s [--seconds S] [--only rr_1|rr_8|rr_8_shared|stream|stream_full|rr_1_http|"
-                    "rr_8_http|memory_http]...\n", argv[0]);
+                    "rr_8_http|memory_http|host_1|host_8|memory_host]...\n", argv[0]);
             return 2;
         }
     }
