@@ -30,6 +30,19 @@
  * in the service. The Notify count is checked; the host is aborted, which cancels the abandoned
  * Wait (its cancel and free-state callbacks must run once each), closed and freed.
  *
+ * The same host has a second endpoint, session-full, on the next port: its contract has one
+ * operation, Tally(x) -> the running total of x over the calls made on the session. The endpoint's
+ * accept channel callback (WS_SERVICE_ENDPOINT_PROPERTY_ACCEPT_CHANNEL_CALLBACK) allocates each
+ * session's state, completing on a pool thread for every other session when the host gives it an
+ * asynchronous context; Tally reads the state through WsGetOperationContextProperty
+ * (WS_OPERATION_CONTEXT_PROPERTY_CHANNEL_USER_STATE); the close callback frees it. SESSIONS client
+ * threads, each with its own proxy (its own session), make TALLY_ROUNDS rounds of Tally calls at
+ * once: an asynchronous call with a synchronous one beside it on the same session (the two totals
+ * must fit one order of the two), then one alone, asynchronous or synchronous. Every total must be
+ * that session's own. Once the clients have closed their proxies, and again once the host is
+ * freed, the accept and close callbacks must have run once per session and every state allocated
+ * been freed.
+ *
  * Exit code 0 when all of that held. A failure prints "FAILED at ..." (e2e.h); no row of
  * wine/bugs.tsv names the service host's bugs yet, so failures are reported as no known bug.
  */
@@ -45,6 +58,9 @@
 #define WAIT_CALL_ID 42
 #define SLOW_DELAY_MS 5
 #define SCRIBBLE_BYTE 0x5c
+#define SESSIONS 4                /* the session-full endpoint's clients, one session each */
+#define TALLY_ROUNDS 10
+#define SESSION_MAGIC 0x7a11e55a  /* marks a live session state: a stale or foreign pointer lacks it */
 
 /* The contract, as wsutil writes it out. */
 static WS_XML_STRING ns = XML_STRING("http://tempuri.org/");
@@ -72,6 +88,12 @@ static WS_XML_STRING slow_response_action = XML_STRING("http://tempuri.org/ICalc
 static WS_XML_STRING notify_action = XML_STRING("http://tempuri.org/ICalculator/Notify");
 static WS_XML_STRING wait_action = XML_STRING("http://tempuri.org/ICalculator/Wait");
 static WS_XML_STRING wait_response_action = XML_STRING("http://tempuri.org/ICalculator/WaitResponse");
+/* The session-full endpoint's contract. */
+static WS_XML_STRING tally_name = XML_STRING("Tally");
+static WS_XML_STRING tally_response_name = XML_STRING("TallyResponse");
+static WS_XML_STRING tally_result_name = XML_STRING("TallyResult");
+static WS_XML_STRING tally_action = XML_STRING("http://tempuri.org/ITally/Tally");
+static WS_XML_STRING tally_response_action = XML_STRING("http://tempuri.org/ITally/TallyResponse");
 
 /* The bodies of the messages. */
 struct two_operands { INT32 a; INT32 b; };
@@ -88,11 +110,13 @@ static WS_FIELD_DESCRIPTION x_field = FIELD(x_name, struct one_operand, x);
 static WS_FIELD_DESCRIPTION add_result_field = FIELD(add_result_name, struct one_result, result);
 static WS_FIELD_DESCRIPTION divide_result_field = FIELD(divide_result_name, struct one_result, result);
 static WS_FIELD_DESCRIPTION slow_result_field = FIELD(slow_result_name, struct one_result, result);
+static WS_FIELD_DESCRIPTION tally_result_field = FIELD(tally_result_name, struct one_result, result);
 static WS_FIELD_DESCRIPTION *two_operand_fields[] = { &a_field, &b_field };
 static WS_FIELD_DESCRIPTION *one_operand_fields[] = { &x_field };
 static WS_FIELD_DESCRIPTION *add_result_fields[] = { &add_result_field };
 static WS_FIELD_DESCRIPTION *divide_result_fields[] = { &divide_result_field };
 static WS_FIELD_DESCRIPTION *slow_result_fields[] = { &slow_result_field };
+static WS_FIELD_DESCRIPTION *tally_result_fields[] = { &tally_result_field };
 
 #define STRUCT(struct_type, fields, name) \
     { sizeof(struct_type), TYPE_ALIGNMENT(struct_type), fields, ARRAYSIZE(fields), &name, &ns, NULL, NULL, 0, 0 }
@@ -109,6 +133,9 @@ static WS_STRUCT_DESCRIPTION slow_response_struct = STRUCT(struct one_result, sl
 static WS_STRUCT_DESCRIPTION notify_struct = STRUCT(struct one_operand, one_operand_fields, notify_name);
 static WS_STRUCT_DESCRIPTION wait_struct = EMPTY_STRUCT(wait_name);
 static WS_STRUCT_DESCRIPTION wait_response_struct = EMPTY_STRUCT(wait_response_name);
+static WS_STRUCT_DESCRIPTION tally_struct = STRUCT(struct one_operand, one_operand_fields, tally_name);
+static WS_STRUCT_DESCRIPTION tally_response_struct = STRUCT(struct one_result, tally_result_fields,
+                                                            tally_response_name);
 
 static WS_ELEMENT_DESCRIPTION add_element = { &add_name, &ns, WS_STRUCT_TYPE, &add_struct };
 static WS_ELEMENT_DESCRIPTION add_response_element = { &add_response_name, &ns, WS_STRUCT_TYPE, &add_response_struct };
@@ -122,6 +149,9 @@ static WS_ELEMENT_DESCRIPTION notify_element = { &notify_name, &ns, WS_STRUCT_TY
 static WS_ELEMENT_DESCRIPTION wait_element = { &wait_name, &ns, WS_STRUCT_TYPE, &wait_struct };
 static WS_ELEMENT_DESCRIPTION wait_response_element = { &wait_response_name, &ns, WS_STRUCT_TYPE,
                                                         &wait_response_struct };
+static WS_ELEMENT_DESCRIPTION tally_element = { &tally_name, &ns, WS_STRUCT_TYPE, &tally_struct };
+static WS_ELEMENT_DESCRIPTION tally_response_element = { &tally_response_name, &ns, WS_STRUCT_TYPE,
+                                                         &tally_response_struct };
 
 static WS_MESSAGE_DESCRIPTION add_message = { &add_action, &add_element };
 static WS_MESSAGE_DESCRIPTION add_response_message = { &add_response_action, &add_response_element };
@@ -132,6 +162,8 @@ static WS_MESSAGE_DESCRIPTION slow_response_message = { &slow_response_action, &
 static WS_MESSAGE_DESCRIPTION notify_message = { &notify_action, &notify_element };
 static WS_MESSAGE_DESCRIPTION wait_message = { &wait_action, &wait_element };
 static WS_MESSAGE_DESCRIPTION wait_response_message = { &wait_response_action, &wait_response_element };
+static WS_MESSAGE_DESCRIPTION tally_message = { &tally_action, &tally_element };
+static WS_MESSAGE_DESCRIPTION tally_response_message = { &tally_response_action, &tally_response_element };
 
 /* Each parameter's field in the input and the output message, 0xffff where it has none. */
 static WS_PARAMETER_DESCRIPTION two_operand_parameters[] =
@@ -221,6 +253,18 @@ static WS_OPERATION_DESCRIPTION *operations[] =
     { &add_operation, &divide_operation, &slow_operation, &notify_operation, &wait_operation };
 static WS_CONTRACT_DESCRIPTION contract_description = { ARRAYSIZE(operations), operations };
 
+/* The session-full contract: Tally takes and gives what Slow does, so it shares Slow's stub. */
+struct tally_table
+{
+    one_operand_callback tally;
+};
+
+static WS_OPERATION_DESCRIPTION tally_operation =
+    { 1, &tally_message, &tally_response_message, 0, 0, ARRAYSIZE(one_operand_parameters), one_operand_parameters,
+      one_operand_stub, WS_NON_RPC_LITERAL_OPERATION };
+static WS_OPERATION_DESCRIPTION *tally_operations[] = { &tally_operation };
+static WS_CONTRACT_DESCRIPTION tally_contract_description = { ARRAYSIZE(tally_operations), tally_operations };
+
 /* The clients' side: a function per operation that hands its arguments to WsCall. They live in
  * this function's frame, which is gone once it has returned, asynchronous call or not. Add and
  * Divide take the same parameters: one function serves both. */
@@ -258,6 +302,18 @@ static HRESULT calculator_notify(WS_SERVICE_PROXY *proxy, INT32 x, WS_HEAP *heap
 
     args[0] = &x;
     return WsCall(proxy, &notify_operation, (const void **)args, heap, properties, property_count, async_context,
+                  error);
+}
+
+static HRESULT tally_tally(WS_SERVICE_PROXY *proxy, INT32 x, INT32 *total, WS_HEAP *heap,
+                           const WS_CALL_PROPERTY *properties, ULONG property_count,
+                           const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+{
+    void *args[2];
+
+    args[0] = &x;
+    args[1] = &total;
+    return WsCall(proxy, &tally_operation, (const void **)args, heap, properties, property_count, async_context,
                   error);
 }
 
@@ -453,6 +509,133 @@ static HRESULT CALLBACK service_wait(const WS_OPERATION_CONTEXT *context, const 
     return WS_S_ASYNC;
 }
 
+/* The session-full endpoint: a state per session, made by the accept callback, freed by the close
+ * callback. live counts the states allocated and not yet freed: a leak leaves it above 0. */
+struct session_state
+{
+    LONG magic;
+    LONG total;
+    volatile LONG ready;                /* the accept has completed: the session may be served */
+};
+
+static struct
+{
+    volatile LONG accepts;
+    volatile LONG accepts_async;        /* completed on a pool thread, through the host's context */
+    volatile LONG accepts_no_context;   /* called without an asynchronous context: done before returning */
+    volatile LONG closes;
+    volatile LONG closes_without_state;
+    volatile LONG live;
+    volatile LONG expected_closes;
+    HANDLE closed;                      /* set when closes reaches expected_closes */
+} sessions;
+
+/* An accept completing later: the host's context, copied, since it is only lent for the call. */
+struct accept_completion
+{
+    WS_ASYNC_CONTEXT context;
+    struct session_state *session;
+};
+
+static void CALLBACK accept_complete(PTP_CALLBACK_INSTANCE instance, void *param)
+{
+    struct accept_completion *completion = param;
+    WS_ASYNC_CONTEXT context = completion->context;
+
+    (void)instance;
+    InterlockedExchange(&completion->session->ready, TRUE);
+    free(completion);
+    InterlockedIncrement(&sessions.accepts_async);
+    context.callback(S_OK, WS_LONG_CALLBACK, context.callbackState);
+}
+
+static HRESULT CALLBACK session_accept(const WS_OPERATION_CONTEXT *context, void **channel_state,
+                                       const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+{
+    struct accept_completion *completion;
+    struct session_state *session;
+    LONG n;
+
+    (void)context; (void)error;
+    if (!(session = calloc(1, sizeof(*session)))) return E_OUTOFMEMORY;
+    session->magic = SESSION_MAGIC;
+    InterlockedIncrement(&sessions.live);
+    /* Set before any completion: the host hands it to the session's operations from then on. */
+    *channel_state = session;
+    n = InterlockedIncrement(&sessions.accepts);
+    /* The context is optional: without one the callback must be done when it returns. With one,
+     * every other session's accept completes later, on a pool thread, as a callback that waits
+     * for something (a database, a login) would; the host must not serve the session before. */
+    if (!async_context) InterlockedIncrement(&sessions.accepts_no_context);
+    else if (!(n % 2) && (completion = malloc(sizeof(*completion))))
+    {
+        completion->context = *async_context;
+        completion->session = session;
+        if (TrySubmitThreadpoolCallback(accept_complete, completion, NULL)) return WS_S_ASYNC;
+        free(completion);
+    }
+    session->ready = TRUE;
+    return S_OK;
+}
+
+static HRESULT CALLBACK session_close(const WS_OPERATION_CONTEXT *context, const WS_ASYNC_CONTEXT *async_context)
+{
+    struct session_state *session = NULL;
+    HRESULT hr;
+
+    (void)async_context;
+    /* Called whether or not the accept succeeded: the state may be missing. */
+    hr = WsGetOperationContextProperty(context, WS_OPERATION_CONTEXT_PROPERTY_CHANNEL_USER_STATE, &session,
+                                       sizeof(session), NULL);
+    if (hr != S_OK) e2e_fail("session close callback WsGetOperationContextProperty(CHANNEL_USER_STATE)", hr,
+                             BUG_NONE);
+    if (hr == S_OK && session)
+    {
+        if (session->magic != SESSION_MAGIC)
+            e2e_fail("session close callback: the channel's state is not a live session's", E_FAIL, BUG_NONE);
+        session->magic = 0;  /* a second close, or a call after it, would see it gone */
+        free(session);
+        InterlockedDecrement(&sessions.live);
+    }
+    else InterlockedIncrement(&sessions.closes_without_state);
+    if (InterlockedIncrement(&sessions.closes) == sessions.expected_closes) SetEvent(sessions.closed);
+    return S_OK;
+}
+
+/* Tally: the running total of the session's calls, kept in the session's state. The host serves a
+ * channel's requests one at a time, so the state needs no lock. */
+static HRESULT CALLBACK service_tally(const WS_OPERATION_CONTEXT *context, INT32 x, INT32 *total,
+                                      const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+{
+    struct session_state *session = NULL;
+    HRESULT hr;
+
+    (void)async_context;
+    if ((hr = WsGetOperationContextProperty(context, WS_OPERATION_CONTEXT_PROPERTY_CHANNEL_USER_STATE, &session,
+                                            sizeof(session), error)) != S_OK)
+    {
+        e2e_fail("service Tally WsGetOperationContextProperty(CHANNEL_USER_STATE)", hr, BUG_NONE);
+        return hr;
+    }
+    if (!session || session->magic != SESSION_MAGIC)
+    {
+        e2e_fail(session ? "service Tally: the channel's state is not a live session's"
+                 : "service Tally: the channel has no state", E_FAIL, BUG_NONE);
+        return E_FAIL;
+    }
+    if (!session->ready)
+    {
+        e2e_fail("service Tally called before its session's accept callback completed", E_FAIL, BUG_NONE);
+        return E_FAIL;
+    }
+    session->total += x;
+    *total = session->total;
+    return S_OK;
+}
+
+static const struct tally_table tally_service_table = { service_tally };
+static const WS_SERVICE_CONTRACT tally_service_contract = { &tally_contract_description, NULL, &tally_service_table };
+
 static const struct calculator_table service_table =
     { service_add, service_divide, service_slow, service_notify, service_wait };
 static const WS_SERVICE_CONTRACT service_contract = { &contract_description, NULL, &service_table };
@@ -460,12 +643,25 @@ static const WS_SERVICE_CONTRACT service_contract = { &contract_description, NUL
 static WS_SERVICE_HOST *host;
 static WCHAR url_chars[64];
 static WS_STRING url;
+static WCHAR tally_url_chars[64];
+static WS_STRING tally_url;
 
 /* The host on a free port of 127.0.0.1, tried from one derived from the process id as
- * e2e_open_listener() does. The endpoint's address is the host's from its creation on, so each
- * port tried gets a host of its own. */
+ * e2e_open_listener() does, the session-full endpoint on the port after it. The endpoints'
+ * addresses are the host's from its creation on, so each port tried gets a host of its own. */
 static HRESULT open_host(void)
 {
+    ULONG tally_channels = SESSIONS;
+    WS_SERVICE_PROPERTY_ACCEPT_CALLBACK accept_callback = { session_accept };
+    WS_SERVICE_PROPERTY_CLOSE_CALLBACK close_callback = { session_close };
+    WS_SERVICE_ENDPOINT_PROPERTY tally_properties[] =
+    {
+        { WS_SERVICE_ENDPOINT_PROPERTY_MAX_ACCEPTING_CHANNELS, &tally_channels, sizeof(tally_channels) },
+        { WS_SERVICE_ENDPOINT_PROPERTY_MAX_CONCURRENCY, &tally_channels, sizeof(tally_channels) },
+        { WS_SERVICE_ENDPOINT_PROPERTY_ACCEPT_CHANNEL_CALLBACK, &accept_callback, sizeof(accept_callback) },
+        { WS_SERVICE_ENDPOINT_PROPERTY_CLOSE_CHANNEL_CALLBACK, &close_callback, sizeof(close_callback) },
+    };
+    WS_SERVICE_ENDPOINT tally_endpoint;
     ULONG accepting = CHANNELS;
     WS_SERVICE_ENDPOINT_PROPERTY properties[] =
     {
@@ -474,7 +670,7 @@ static HRESULT open_host(void)
         { WS_SERVICE_ENDPOINT_PROPERTY_MAX_CONCURRENCY, &accepting, sizeof(accepting) },
     };
     WS_SERVICE_ENDPOINT endpoint;
-    const WS_SERVICE_ENDPOINT *endpoints[] = { &endpoint };
+    const WS_SERVICE_ENDPOINT *endpoints[] = { &endpoint, &tally_endpoint };
     HRESULT hr = E_FAIL;
     int attempt;
 
@@ -492,7 +688,15 @@ static HRESULT open_host(void)
         endpoint.contract = &service_contract;
         endpoint.properties = properties;
         endpoint.propertyCount = ARRAYSIZE(properties);
-        if ((hr = WsCreateServiceHost(endpoints, 1, NULL, 0, &host, NULL)) != S_OK)
+        swprintf(tally_url_chars, ARRAYSIZE(tally_url_chars), L"net.tcp://127.0.0.1:%d/tally", port + 1);
+        tally_url.chars = tally_url_chars;
+        tally_url.length = (ULONG)wcslen(tally_url_chars);
+        tally_endpoint = endpoint;
+        tally_endpoint.address.url = tally_url;
+        tally_endpoint.contract = &tally_service_contract;
+        tally_endpoint.properties = tally_properties;
+        tally_endpoint.propertyCount = ARRAYSIZE(tally_properties);
+        if ((hr = WsCreateServiceHost(endpoints, ARRAYSIZE(endpoints), NULL, 0, &host, NULL)) != S_OK)
         {
             e2e_fail("WsCreateServiceHost", hr, BUG_NONE);
             return hr;
@@ -546,7 +750,7 @@ static DECLSPEC_NOINLINE void scribble_stack(void)
     e2e_scribble(bytes, sizeof(bytes), SCRIBBLE_BYTE);
 }
 
-enum call_kind { CALL_ADD, CALL_DIVIDE, CALL_SLOW };
+enum call_kind { CALL_ADD, CALL_DIVIDE, CALL_SLOW, CALL_TALLY };
 
 /* Starts an asynchronous call; its inputs are overwritten as soon as it has gone asynchronous. */
 static void start_call(WS_SERVICE_PROXY *proxy, enum call_kind kind, INT32 a, INT32 b, WS_HEAP *heap,
@@ -561,6 +765,7 @@ static void start_call(WS_SERVICE_PROXY *proxy, enum call_kind kind, INT32 a, IN
     {
     case CALL_ADD: hr = calculator_add(proxy, a, b, &p->result, heap, NULL, 0, &p->context, NULL); break;
     case CALL_DIVIDE: hr = calculator_divide(proxy, a, b, &p->result, heap, NULL, 0, &p->context, NULL); break;
+    case CALL_TALLY: hr = tally_tally(proxy, a, &p->result, heap, NULL, 0, &p->context, NULL); break;
     default: hr = calculator_slow(proxy, a, &p->result, heap, NULL, 0, &p->context, NULL); break;
     }
     if (hr == WS_S_ASYNC)
@@ -596,7 +801,7 @@ static void check_result(const char *who, const char *what, HRESULT hr, HRESULT 
     }
 }
 
-static HRESULT open_proxy(WS_SERVICE_PROXY **proxy, const char *who)
+static HRESULT open_proxy_at(WS_SERVICE_PROXY **proxy, const WS_STRING *endpoint_url, const char *who)
 {
     WS_ENDPOINT_ADDRESS address;
     char what[96];
@@ -611,7 +816,7 @@ static HRESULT open_proxy(WS_SERVICE_PROXY **proxy, const char *who)
         return hr;
     }
     memset(&address, 0, sizeof(address));
-    address.url = url;
+    address.url = *endpoint_url;
     if ((hr = WsOpenServiceProxy(*proxy, &address, NULL, NULL)) != S_OK)
     {
         snprintf(what, sizeof(what), "%s WsOpenServiceProxy", who);
@@ -620,6 +825,11 @@ static HRESULT open_proxy(WS_SERVICE_PROXY **proxy, const char *who)
         *proxy = NULL;
     }
     return hr;
+}
+
+static HRESULT open_proxy(WS_SERVICE_PROXY **proxy, const char *who)
+{
+    return open_proxy_at(proxy, &url, who);
 }
 
 static void close_proxy(WS_SERVICE_PROXY *proxy, const char *who)
@@ -807,6 +1017,146 @@ static int run_clients(void)
     return ret;
 }
 
+/*
+ * The session-full endpoint's clients.
+ */
+static volatile LONG tally_calls;
+static BOOL sessions_run;
+
+/* A value of its own for each session and call, so that a total from another session's state, or
+ * one missing a call, does not come out right by chance. */
+static INT32 tally_value(int session, int round, int n)
+{
+    return (session + 1) * 1000 + round * 10 + n;
+}
+
+/* A client of the session-full endpoint: its own proxy, so its own session, whose running total it
+ * keeps beside the service's. Each round makes an asynchronous Tally with a synchronous one beside
+ * it on the session (the service may take them in either order: the two totals must fit one of
+ * the two), then one alone, asynchronous in odd rounds, synchronous in even ones. */
+static DWORD WINAPI session_thread(void *param)
+{
+    struct client *client = param;
+    WS_SERVICE_PROXY *proxy = NULL;
+    WS_HEAP *heap = NULL;
+    struct pending p;
+    INT32 total = 0, value = 0;
+    char who[48], what[160];
+    HRESULT hr;
+    int round;
+
+    snprintf(who, sizeof(who), "session client %d", client->index);
+    if (!pending_init(&p))
+    {
+        e2e_fail("session client CreateEvent", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
+        return 1;
+    }
+    WaitForSingleObject(client->start, INFINITE);
+    if ((hr = WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL)) != S_OK)
+        e2e_fail("session client WsCreateHeap", hr, BUG_NONE);
+    else if (open_proxy_at(&proxy, &tally_url, who) == S_OK)
+    {
+        for (round = 0; round < TALLY_ROUNDS && !e2e_failures; round++)
+        {
+            INT32 a = tally_value(client->index, round, 0), b = tally_value(client->index, round, 1);
+            INT32 c = tally_value(client->index, round, 2);
+
+            start_call(proxy, CALL_TALLY, a, 0, heap, &p);
+            hr = tally_tally(proxy, b, &value, heap, NULL, 0, NULL, NULL);
+            snprintf(what, sizeof(what), "round %d Tally beside an asynchronous one", round);
+            check_result(who, what, hr, S_OK, 0, 0);
+            snprintf(what, sizeof(what), "round %d asynchronous Tally", round);
+            check_result(who, what, finish_call(&p), S_OK, 0, 0);
+            if (hr == S_OK && p.hr == S_OK
+                && !(p.result == total + a && value == total + a + b)
+                && !(value == total + b && p.result == total + b + a))
+            {
+                snprintf(what, sizeof(what), "%s round %d: totals %d and %d after %d, expected %d then %d in "
+                         "either order", who, round, p.result, value, total, a, b);
+                e2e_fail(what, E_FAIL, BUG_NONE);
+            }
+            total += a + b;
+
+            if (round % 2)
+            {
+                start_call(proxy, CALL_TALLY, c, 0, heap, &p);
+                hr = finish_call(&p);
+                value = p.result;
+                snprintf(what, sizeof(what), "round %d asynchronous Tally alone", round);
+            }
+            else
+            {
+                hr = tally_tally(proxy, c, &value, heap, NULL, 0, NULL, NULL);
+                snprintf(what, sizeof(what), "round %d Tally alone", round);
+            }
+            total += c;
+            check_result(who, what, hr, S_OK, value, total);
+            InterlockedExchangeAdd(&tally_calls, 3);
+            WsResetHeap(heap, NULL);
+        }
+        close_proxy(proxy, who);
+    }
+    WsFreeHeap(heap);
+    CloseHandle(p.done);
+    return 0;
+}
+
+/* The session-full endpoint's clients at once; then, once the service has seen their sessions end,
+ * each session's accept and close callbacks must have run once and its state been freed. */
+static int run_sessions(void)
+{
+    struct client clients[SESSIONS];
+    HANDLE threads[SESSIONS], start = CreateEventW(NULL, TRUE, FALSE, NULL);
+    int i, ret;
+
+    e2e_phase_set("session clients calling", BUG_NONE);
+    sessions_run = TRUE;
+    for (i = 0; i < SESSIONS; i++)
+    {
+        clients[i].index = i;
+        clients[i].start = start;
+        if (!(threads[i] = CreateThread(NULL, 0, session_thread, &clients[i], 0, NULL)))
+        {
+            e2e_fail("CreateThread", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
+            return 1;
+        }
+    }
+    SetEvent(start);
+    ret = e2e_wait_threads(SESSIONS, threads, 120000, "the session clients");
+    if (!ret)
+    {
+        for (i = 0; i < SESSIONS; i++) CloseHandle(threads[i]);
+    }
+    CloseHandle(start);
+    if (ret) return ret;
+
+    /* A proxy's close ends its session on the client's side; the service's close callback comes
+     * once its channel has read the end, a moment later. */
+    e2e_phase_set("the sessions closing", BUG_NONE);
+    if (sessions.closes < SESSIONS && WaitForSingleObject(sessions.closed, 30000) != WAIT_OBJECT_0)
+        e2e_fail("the close callbacks did not all come within 30 s of the proxies' close", E_FAIL, BUG_NONE);
+    printf("sessions: %d clients, %ld Tally calls checked; %ld accepted (%ld completing on a pool thread, %ld "
+           "without an asynchronous context), %ld closed, %ld states left\n", SESSIONS, tally_calls,
+           sessions.accepts, sessions.accepts_async, sessions.accepts_no_context, sessions.closes, sessions.live);
+    if (sessions.accepts != SESSIONS || sessions.closes != SESSIONS)
+        e2e_fail("the accept and close callbacks did not run once per session", E_FAIL, BUG_NONE);
+    if (sessions.closes_without_state)
+        e2e_fail("a close callback found no session state", E_FAIL, BUG_NONE);
+    if (sessions.live)
+        e2e_fail("session states left after their sessions closed", E_FAIL, BUG_NONE);
+    return 0;
+}
+
+/* Once the host is freed: no session opened or closed since, none left with its state. */
+static void check_sessions_after_host(void)
+{
+    if (!sessions_run) return;
+    printf("sessions after the host: %ld accepted, %ld closed, %ld states left\n", sessions.accepts,
+           sessions.closes, sessions.live);
+    if (sessions.accepts != SESSIONS || sessions.closes != SESSIONS || sessions.live)
+        e2e_fail("session callbacks or states after the host was freed", E_FAIL, BUG_NONE);
+}
+
 /* HANDLE_CALLS more calls, over HANDLE_PROXIES proxies one after another; the handles counted
  * before and after must not have grown. The count before comes after the clients' calls, so that
  * what is made once, on first use, is already there. Events are compared apart, as in e2e.h's
@@ -965,18 +1315,23 @@ int main(void)
     waiting.cancelled = CreateEventW(NULL, FALSE, FALSE, NULL);
     waiting.freed = CreateEventW(NULL, FALSE, FALSE, NULL);
     waiting.register_hr = E_PENDING;  /* until the service's Wait has registered */
+    sessions.closed = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sessions.expected_closes = SESSIONS;
 
     e2e_phase_set("host set-up", BUG_NONE);
     if (open_host() != S_OK) return e2e_finish("calculator");
     printf("service: listening on %ls with %d channels\n", url_chars, CHANNELS);
+    printf("service: session-full endpoint on %ls with %d channels\n", tally_url_chars, SESSIONS);
 
     if ((ret = run_clients())) return ret;
     printf("clients: %d threads, %ld calls checked (%ld Slow completed by the service)\n", CLIENTS, calls_made,
            slow_completed);
+    if (!e2e_failures && (ret = run_sessions())) return ret;
     if (!e2e_failures) check_handles();
     if (!e2e_failures) abandon_wait(&waiting_proxy);
     check_notifications();
     stop_host(waiting_proxy);
+    check_sessions_after_host();
     printf("calls: %ld in all\n", calls_made);
     return e2e_finish("calculator");
 }

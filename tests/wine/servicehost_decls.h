@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The WWSAPI service host as Microsoft documents it (WsCreateServiceHost and the types it takes,
- * the cancellation of service operations, WsAbandonCall), for the programs that use it:
+ * the cancellation of service operations, WsAbandonCall, the channel callbacks of a session-full
+ * endpoint and the operation context's properties), for the programs that use it:
  * tests/wine/calculator.c and bench/services.c. Wine 8.0's webservices.h lacks all of it, so
  * it is declared here, after that header, unless the header has it: Windows' header (it defines
  * WS_S_ASYNC and is not Wine's) always does, a newer Wine header does when the build found it
@@ -79,6 +80,36 @@ typedef enum
     WS_SERVICE_CHANNEL_FAULTED = 1
 } WS_SERVICE_CANCEL_REASON;
 
+/* A session-full endpoint: the accept callback gives each channel (session) its state, which
+ * the operations read from their context; the close callback ends the session. */
+typedef HRESULT (CALLBACK *WS_SERVICE_ACCEPT_CHANNEL_CALLBACK)(const WS_OPERATION_CONTEXT *context, void **channelState,
+                                                               const WS_ASYNC_CONTEXT *asyncContext, WS_ERROR *error);
+typedef HRESULT (CALLBACK *WS_SERVICE_CLOSE_CHANNEL_CALLBACK)(const WS_OPERATION_CONTEXT *context,
+                                                              const WS_ASYNC_CONTEXT *asyncContext);
+
+typedef struct _WS_SERVICE_PROPERTY_ACCEPT_CALLBACK
+{
+    WS_SERVICE_ACCEPT_CHANNEL_CALLBACK callback;
+} WS_SERVICE_PROPERTY_ACCEPT_CALLBACK;
+
+typedef struct _WS_SERVICE_PROPERTY_CLOSE_CALLBACK
+{
+    WS_SERVICE_CLOSE_CHANNEL_CALLBACK callback;
+} WS_SERVICE_PROPERTY_CLOSE_CALLBACK;
+
+typedef enum
+{
+    WS_OPERATION_CONTEXT_PROPERTY_CHANNEL = 0,
+    WS_OPERATION_CONTEXT_PROPERTY_CONTRACT_DESCRIPTION = 1,
+    WS_OPERATION_CONTEXT_PROPERTY_HOST_USER_STATE = 2,
+    WS_OPERATION_CONTEXT_PROPERTY_CHANNEL_USER_STATE = 3,
+    WS_OPERATION_CONTEXT_PROPERTY_INPUT_MESSAGE = 4,
+    WS_OPERATION_CONTEXT_PROPERTY_OUTPUT_MESSAGE = 5,
+    WS_OPERATION_CONTEXT_PROPERTY_HEAP = 6,
+    WS_OPERATION_CONTEXT_PROPERTY_LISTENER = 7,
+    WS_OPERATION_CONTEXT_PROPERTY_ENDPOINT_ADDRESS = 8
+} WS_OPERATION_CONTEXT_PROPERTY_ID;
+
 typedef void (CALLBACK *WS_OPERATION_CANCEL_CALLBACK)(const WS_SERVICE_CANCEL_REASON reason, void *state);
 typedef void (CALLBACK *WS_OPERATION_FREE_STATE_CALLBACK)(void *state);
 
@@ -95,6 +126,9 @@ HRESULT WINAPI WsRegisterOperationForCancel(const WS_OPERATION_CONTEXT *context,
                                             WS_OPERATION_CANCEL_CALLBACK cancelCallback,
                                             WS_OPERATION_FREE_STATE_CALLBACK freestateCallback, void *userState,
                                             WS_ERROR *error);
+HRESULT WINAPI WsGetOperationContextProperty(const WS_OPERATION_CONTEXT *context,
+                                             const WS_OPERATION_CONTEXT_PROPERTY_ID id, void *value, ULONG valueSize,
+                                             WS_ERROR *error);
 HRESULT WINAPI WsAbandonCall(WS_SERVICE_PROXY *serviceProxy, ULONG callId, WS_ERROR *error);
 #endif
 
