@@ -7,11 +7,22 @@
 /* Timer resolution can round a due time down by a tick; a timer must not end much earlier. */
 #define EARLY_SLACK_MS 16
 
+/* Milliseconds from the performance counter: GetTickCount comes from a page that Wine's server
+ * refreshes every few milliseconds, and a loaded machine can leave it stale by more than a tick. */
+static DWORD now_ms(void)
+{
+    LARGE_INTEGER counter, frequency;
+
+    QueryPerformanceCounter(&counter);
+    QueryPerformanceFrequency(&frequency);
+    return (DWORD)(counter.QuadPart * 1000 / frequency.QuadPart);
+}
+
 TEST(completion_timer_sync_mode)
 {
-    DWORD start = GetTickCount();
+    DWORD start = now_ms();
     HRESULT hr = AsyncPoolTimer(60, NULL, NULL);
-    DWORD elapsed = GetTickCount() - start;
+    DWORD elapsed = now_ms() - start;
 
     ok(hr == S_OK, "expected S_OK, got %#lx\n", hr);
     ok(elapsed + EARLY_SLACK_MS >= 60, "expected at least 60 ms, took %lu ms\n", elapsed);
@@ -26,11 +37,11 @@ TEST(completion_timer_async_mode)
     HRESULT hr;
 
     probe_init(&probe);
-    start = GetTickCount();
+    start = now_ms();
     hr = AsyncPoolTimer(60, &probe.context, NULL);
     ok(hr == WS_S_ASYNC, "expected WS_S_ASYNC, got %#lx\n", hr);
     ok(probe_wait(&probe, 10000), "no callback\n");
-    elapsed = GetTickCount() - start;
+    elapsed = now_ms() - start;
     ok(elapsed + EARLY_SLACK_MS >= 60, "expected at least 60 ms, called back after %lu ms\n", elapsed);
     probe_expect(&probe, hr, S_OK, "60 ms timer");
     probe_free(&probe);
