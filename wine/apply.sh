@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Unpacks Wine's include/ and dlls/webservices/ from TARBALL (of WSASYNC_WINE_VERSION) twice, as
-# the pristine and the patched tree of the version's work tree ($WSASYNC_WINE_OUT/VERSION/src),
-# and applies the series to the patched one, in order, with git apply: no fuzz, every context
-# line must match. The series is wine/patches for the version it is made against (wine/lib.sh:
-# series_version); for another, the one wine/port.sh makes from it ($WSASYNC_WINE_OUT/VERSION/
-# patches). Then checks that the patched async.c ends with src/engine.c's body (carries_engine).
+# Unpacks the parts of Wine the series touches (wine/lib.sh: wine_parts) from TARBALL (of
+# WSASYNC_WINE_VERSION) twice, as the pristine and the patched tree of the version's work tree
+# ($WSASYNC_WINE_OUT/VERSION/src), and applies the series to the patched one, in order, with git
+# apply: no fuzz, every context line must match. The series is wine/patches for the version it
+# is made against (wine/lib.sh: series_version); for another, the one wine/port.sh makes from it
+# ($WSASYNC_WINE_OUT/VERSION/patches). Then checks that the patched async.c ends with
+# src/engine.c's body (carries_engine).
 #
 # Usage: wine/apply.sh TARBALL
 # Rows: "VERSION: series applies", "VERSION: async.c carries src/engine.c". Exits 1 if the trees
@@ -17,7 +18,7 @@ tarball=$1
 
 echo "=== unpacking $(basename "$tarball") and applying wine/patches"
 rm -rf "$out/src" && mkdir -p "$out/src/pristine"
-if ! tar -xJf "$tarball" -C "$out/src/pristine" --strip-components=1 --wildcards '*/include/*' '*/dlls/webservices/*'; then
+if ! tar -xJf "$tarball" -C "$out/src/pristine" --strip-components=1 --wildcards "${wine_parts[@]}"; then
     result FAIL "$wine_version: Wine source" "cannot unpack $tarball"
     exit 1
 fi
@@ -38,7 +39,7 @@ if [ "$wine_version" != "$series_version" ]; then
     series=$out/patches how="wine/port.sh from wine/patches ($series_version)"
     from_tarball=$(bash "$root/wine/fetch.sh" "$series_version") || exit 1
     rm -rf "$out/src/series-base" && mkdir -p "$out/src/series-base"
-    tar -xJf "$from_tarball" -C "$out/src/series-base" --strip-components=1 --wildcards '*/include/*' '*/dlls/webservices/*' &&
+    tar -xJf "$from_tarball" -C "$out/src/series-base" --strip-components=1 --wildcards "${wine_parts[@]}" &&
         bash "$root/wine/port.sh" "$out/src/series-base" "$out/src/pristine" "$root/wine/patches" "$series" 2>"$out/apply.log" ||
         { result FAIL "$wine_version: series applies" "wine/port.sh: $(grep -m1 '^port:' "$out/apply.log")"; exit 1; }
 fi

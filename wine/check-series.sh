@@ -66,7 +66,7 @@ else
         # shellcheck disable=SC2016
         sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$p" | sort -u |
             TREE=$tmp/tree xargs -r -P2 -I{} sh -c '
-                case $1 in */tests/*) inc="-I$TREE/include" ;; *) inc="-I$TREE/dlls/webservices -I$TREE/include" ;; esac
+                case $1 in */tests/*) inc="-I$TREE/include" ;; *) inc="-I$TREE/${1%/*} -I$TREE/include" ;; esac
                 winegcc -b x86_64-w64-mingw32 -c -fsyntax-only -D__WINESRC__ -Werror=implicit-function-declaration \
                     $inc "$TREE/$1" >"$TREE.$$.log" 2>&1 && { rm -f "$TREE.$$.log"; exit 0; }
                 grep -m1 "error" "$TREE.$$.log" | sed "s|^$TREE/||" | grep . || echo "$1: winegcc failed"

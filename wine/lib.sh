@@ -21,6 +21,9 @@ wine_version=${WSASYNC_WINE_VERSION:-$series_version}
 wine_versions=${WSASYNC_WINE_VERSIONS:-8.0 10.0}
 out=$out_base/$wine_version prefix=$out_base/$wine_version/prefix
 test_timeout=${WSASYNC_WINE_TIMEOUT:-300}
+# The parts of Wine's source the series changes or builds (tar patterns of its tarball): the
+# headers, webservices.dll, and the HTTP server API (httpapi.dll, the http.sys driver).
+wine_parts=('*/include/*' '*/dlls/webservices/*' '*/dlls/httpapi/*' '*/dlls/http.sys/*')
 # x86 import libraries and libwinecrt0.a, from the .deb of libwine-dev:i386 (wine/fetch.sh).
 x86lib=$cache/x86lib/usr/lib/i386-linux-gnu/wine/i386-windows
 
@@ -63,4 +66,29 @@ run_wine() {
     loader=$(wine_loader "$arch" 2>/dev/null) || loader=$([ "$arch" = x86 ] && echo wine || echo wine64)
     (cd "$dir" && WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="webservices=n;winedbg.exe=d" \
         timeout -k 10 "$test_timeout" "$loader" "$@") >"$log" 2>&1
+}
+
+# install_http_server TREE: the HTTP server API of the work tree's TREE (pristine or patched,
+# built by wine/build-tree.sh) in the prefix in place of the installed Wine's: the x64 http.sys
+# driver (drivers run in a 64-bit process) and httpapi.dll of each arch built, since httpapi's
+# requests must match the driver's version; DllOverrides prefer them to Wine's builtins. Then a
+# new wineserver, so that the next program starts the driver anew, with no connection left from
+# an earlier program. Status 1 if TREE has no driver.
+install_http_server() {
+    local tree=$1 windows=$prefix/drive_c/windows wineserver name
+    [ -f "$out/x64/$tree/http.sys" ] || return 1
+    wineserver=$(wine_server)
+    WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+    WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+    cp "$out/x64/$tree/http.sys" "$windows/system32/drivers/http.sys" &&
+        cp "$out/x64/$tree/httpapi.dll" "$windows/system32/httpapi.dll" || return 1
+    [ -f "$out/x86/$tree/httpapi.dll" ] && [ -d "$windows/syswow64" ] && cp "$out/x86/$tree/httpapi.dll" "$windows/syswow64/"
+    for name in http.sys httpapi; do
+        grep -q "^\"$name\"=\"native,builtin\"" "$prefix/user.reg" 2>/dev/null && continue
+        WINEPREFIX=$prefix WINEDEBUG=-all "$(wine_loader x64 2>/dev/null || echo wine64)" reg add \
+            'HKCU\Software\Wine\DllOverrides' /v "$name" /d native,builtin /f >/dev/null 2>&1 || return 1
+    done
+    WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+    WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+    return 0
 }

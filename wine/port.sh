@@ -15,7 +15,9 @@
 #      `WS_XML_STRING_VALUE( "s" )` out there as `{ 1, (BYTE *)"s" }` and `WS_STRING_VALUE( L"s" )`
 #      as `{ 1, (WCHAR *)L"s" }`; 8.0 has no RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO, so
 #      `InitializeCriticalSectionEx( &cs, 0, RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO )` is
-#      spelled `InitializeCriticalSection( &cs )` there, as 8.0's own files do; a context line of include/webservices.h that TO spells with fewer
+#      spelled `InitializeCriticalSection( &cs )` there, as 8.0's own files do; 8.0's http.sys
+#      allocates with wine/heap.h, so an added malloc, realloc or free there is spelled heap_alloc,
+#      heap_realloc or heap_free; a context line of include/webservices.h that TO spells with fewer
 #      or more `const`s (8.0's WsOpenListener takes a `WS_STRING*`) takes TO's spelling, so that a
 #      declaration added next to it still applies;
 #   2. `git am -3` applies them to TO: a hunk whose context Wine changed otherwise between the
@@ -30,12 +32,13 @@ mkdir -p "$dst" && dst=$(cd "$dst" && pwd)
 
 # shape PATCH: PATCH (on stdin) in TO's spelling, on stdout.
 shape() {
-    local sources=SOURCES hidden=0 strval=1 csdebug=1
+    local sources=SOURCES hidden=0 strval=1 csdebug=1 heapsys=0
     grep -q '^C_SRCS = ' "$to/dlls/webservices/Makefile.in" && sources=C_SRCS
     grep -q DECLSPEC_HIDDEN "$to/dlls/webservices/webservices_private.h" && hidden=1
     grep -q 'define WS_XML_STRING_VALUE' "$to/include/webservices.h" || strval=0
     grep -q 'define RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO' "$to/include/winnt.h" || csdebug=0
-    awk -v sources="$sources" -v hidden="$hidden" -v strval="$strval" -v csdebug="$csdebug" -v tree="$to" '
+    grep -q 'wine/heap.h' "$to/dlls/http.sys/http.c" 2>/dev/null && heapsys=1
+    awk -v sources="$sources" -v hidden="$hidden" -v strval="$strval" -v csdebug="$csdebug" -v heapsys="$heapsys" -v tree="$to" '
         FILENAME == tree "/include/webservices.h" { bare = $0; gsub(/const /, "", bare)
                     if (!(bare in header)) header[bare] = $0; in_header[$0] = 1; next }
         FILENAME != "-" { key = FILENAME; sub("^" tree "/", "", key); line = $0
@@ -80,6 +83,16 @@ shape() {
                 match(text, /InitializeCriticalSectionEx\( *[^,]+, 0, RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO \)/)) {
                 cs = substr(text, RSTART, RLENGTH); sub(/^InitializeCriticalSectionEx\( */, "", cs); sub(/,.*/, "", cs)
                 text = substr(text, 1, RSTART - 1) "InitializeCriticalSection( " cs " )" substr(text, RSTART + RLENGTH)
+            }
+            if (heapsys && file ~ /^dlls\/http\.sys\// && mark == "+") {
+                rest = text; text = ""
+                while (match(rest, /(^|[^A-Za-z0-9_])(malloc|realloc|free)\(/)) {
+                    call = substr(rest, RSTART, RLENGTH); lead = call ~ /^[a-z]/ ? "" : substr(call, 1, 1)
+                    fn = substr(call, length(lead) + 1); sub(/^malloc/, "alloc", fn)
+                    text = text substr(rest, 1, RSTART - 1) lead "heap_" fn
+                    rest = substr(rest, RSTART + RLENGTH)
+                }
+                text = text rest
             }
             if (file == "include/webservices.h" && mark == " " && !(text in in_header)) {
                 bare = text; gsub(/const /, "", bare)
