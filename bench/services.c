@@ -64,6 +64,7 @@
 #include <wchar.h>
 #include <webservices.h>
 #include "servicehost_decls.h"
+#include "alloc_count.h"
 
 #ifdef _WIN64
 #define ARCH "x64"
@@ -247,24 +248,6 @@ static void measure_add_thread(struct measure *m, LPTHREAD_START_ROUTINE proc, v
 static BOOL session_over(struct measure *m, HRESULT hr)
 {
     return hr == WS_S_END || (FAILED(hr) && (m->stop || m->failed));
-}
-
-/* The process's private bytes: its committed private memory, added up region by region. Not
- * GetProcessMemoryInfo's PrivateUsage, which Wine 8.0 does not fill from the process's memory:
- * it reads 0 there at every sample, whatever the process allocates. */
-static SIZE_T private_bytes(void)
-{
-    MEMORY_BASIC_INFORMATION info;
-    const char *address = NULL;
-    SIZE_T total = 0;
-
-    while (VirtualQuery(address, &info, sizeof(info)) == sizeof(info))
-    {
-        if (info.State == MEM_COMMIT && info.Type == MEM_PRIVATE) total += info.RegionSize;
-        if ((const char *)info.BaseAddress + info.RegionSize <= address) break;
-        address = (const char *)info.BaseAddress + info.RegionSize;
-    }
-    return total;
 }
 
 /* The process's private bytes, once every tenth of a memory measure's requests; the last request

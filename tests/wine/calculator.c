@@ -22,9 +22,9 @@
  * beside synchronous Add, Divide, Divide by zero, Notify and, every third round, an asynchronous
  * Divide by zero. An asynchronous call's inputs live on a stack frame that is overwritten as soon
  * as WsCall has returned WS_S_ASYNC, as a caller's stack would be once it moved on: a proxy still
- * reading them sends something else. Every result is checked. Then the handles of the process
- * are counted, HANDLE_CALLS more calls made (proxies opened and closed along the way), and the
- * handles counted again: they must not have grown. A last client calls Wait asynchronously with
+ * reading them sends something else. Every result is checked. Then the handles, heap blocks and
+ * bytes of the process are counted, LEAK_CALLS more calls made (CLIENTS sessions at once, their
+ * proxies opened and closed), and they are counted again: they must not have grown (check_leaks). A last client calls Wait asynchronously with
  * a call id (WS_CALL_PROPERTY_CALL_ID), and once the service has it, abandons the call
  * (WsAbandonCall): its callback must see WS_E_OPERATION_ABANDONED while the operation goes on
  * in the service. The Notify count is checked; the host is aborted, which cancels the abandoned
@@ -48,12 +48,15 @@
  */
 #include "e2e.h"
 #include "servicehost_decls.h"
+#include "alloc_count.h"
 
 
 #define CLIENTS 8
 #define ROUNDS 12
-#define HANDLE_CALLS 1000
-#define HANDLE_PROXIES 10         /* the proxies the HANDLE_CALLS are spread over, one after another */
+#define ONE_CALL_KINDS 8          /* the calls one_call() makes in turn */
+#define LEAK_CALLS 10000
+#define LEAK_BLOCKS 1000          /* heap blocks the LEAK_CALLS may leave: fewer than one per 10 calls */
+#define LEAK_BYTES_PER_CALL 16
 #define CHANNELS (CLIENTS + 2)    /* the host's accepting channels: one session each */
 #define WAIT_CALL_ID 42
 #define SLOW_DELAY_MS 5
@@ -61,6 +64,7 @@
 #define SESSIONS 4                /* the session-full endpoint's clients, one session each */
 #define TALLY_ROUNDS 10
 #define SESSION_MAGIC 0x7a11e55a  /* marks a live session state: a stale or foreign pointer lacks it */
+C_ASSERT(SESSIONS <= CLIENTS);    /* run_client_threads() has room for CLIENTS */
 
 /* The contract, as wsutil writes it out. */
 static WS_XML_STRING ns = XML_STRING("http://tempuri.org/");
@@ -857,7 +861,7 @@ static BOOL one_call(WS_SERVICE_PROXY *proxy, WS_HEAP *heap, struct pending *p, 
     INT32 value = 0;
     HRESULT hr;
 
-    switch (n % 8)
+    switch (n % ONE_CALL_KINDS)
     {
     case 0:
         hr = calculator_add(proxy, seed, 17, &value, heap, NULL, 0, NULL, NULL);
@@ -989,32 +993,38 @@ static DWORD WINAPI client_thread(void *param)
     return 0;
 }
 
-/* The clients at once, each on its own thread. */
-static int run_clients(void)
+/* count client threads running proc at once, released together; waits for them all. */
+static int run_client_threads(int count, LPTHREAD_START_ROUTINE proc, const char *what)
 {
     struct client clients[CLIENTS];
     HANDLE threads[CLIENTS], start = CreateEventW(NULL, TRUE, FALSE, NULL);
     int i, ret;
 
-    e2e_phase_set("clients calling", BUG_NONE);
-    for (i = 0; i < CLIENTS; i++)
+    for (i = 0; i < count; i++)
     {
         clients[i].index = i;
         clients[i].start = start;
-        if (!(threads[i] = CreateThread(NULL, 0, client_thread, &clients[i], 0, NULL)))
+        if (!(threads[i] = CreateThread(NULL, 0, proc, &clients[i], 0, NULL)))
         {
             e2e_fail("CreateThread", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
             return 1;
         }
     }
     SetEvent(start);
-    ret = e2e_wait_threads(CLIENTS, threads, 120000, "the clients");
+    ret = e2e_wait_threads(count, threads, 120000, what);
     if (!ret)
     {
-        for (i = 0; i < CLIENTS; i++) CloseHandle(threads[i]);
+        for (i = 0; i < count; i++) CloseHandle(threads[i]);
     }
     CloseHandle(start);
     return ret;
+}
+
+/* The clients at once, each on its own thread. */
+static int run_clients(void)
+{
+    e2e_phase_set("clients calling", BUG_NONE);
+    return run_client_threads(CLIENTS, client_thread, "the clients");
 }
 
 /*
@@ -1105,30 +1115,11 @@ static DWORD WINAPI session_thread(void *param)
  * each session's accept and close callbacks must have run once and its state been freed. */
 static int run_sessions(void)
 {
-    struct client clients[SESSIONS];
-    HANDLE threads[SESSIONS], start = CreateEventW(NULL, TRUE, FALSE, NULL);
-    int i, ret;
+    int ret;
 
     e2e_phase_set("session clients calling", BUG_NONE);
     sessions_run = TRUE;
-    for (i = 0; i < SESSIONS; i++)
-    {
-        clients[i].index = i;
-        clients[i].start = start;
-        if (!(threads[i] = CreateThread(NULL, 0, session_thread, &clients[i], 0, NULL)))
-        {
-            e2e_fail("CreateThread", HRESULT_FROM_WIN32(GetLastError()), BUG_NONE);
-            return 1;
-        }
-    }
-    SetEvent(start);
-    ret = e2e_wait_threads(SESSIONS, threads, 120000, "the session clients");
-    if (!ret)
-    {
-        for (i = 0; i < SESSIONS; i++) CloseHandle(threads[i]);
-    }
-    CloseHandle(start);
-    if (ret) return ret;
+    if ((ret = run_client_threads(SESSIONS, session_thread, "the session clients"))) return ret;
 
     /* A proxy's close ends its session on the client's side; the service's close callback comes
      * once its channel has read the end, a moment later. */
@@ -1157,59 +1148,116 @@ static void check_sessions_after_host(void)
         e2e_fail("session callbacks or states after the host was freed", E_FAIL, BUG_NONE);
 }
 
-/* HANDLE_CALLS more calls, over HANDLE_PROXIES proxies one after another; the handles counted
- * before and after must not have grown. The count before comes after the clients' calls, so that
- * what is made once, on first use, is already there. Events are compared apart, as in e2e.h's
- * attack phase: their number follows the pool's threads (seen 2 up after the calls, with nothing
- * leaking), so they must only grow by fewer than one per proxy, which a leak per call or per
- * proxy would exceed. */
-static void check_handles(void)
+/* The process's handles (events apart), heap blocks and bytes, and private bytes. */
+struct usage
 {
-    DWORD events_before, others_before, events_after, others_after;
+    DWORD events, others;
+    struct heap_usage heap;
+    SIZE_T private_bytes;
+};
+
+static BOOL usage_read(struct usage *usage)
+{
+    heap_usage_read(&usage->heap);
+    usage->private_bytes = private_bytes();
+    return e2e_handle_count(&usage->events, &usage->others);
+}
+
+/* Nothing the calls made stays: no more handles than before, events apart, which follow the
+ * pool's threads (seen 2 up after the calls, with nothing leaking), so they must only grow by
+ * fewer than one per session; heap blocks and bytes grown by less than one block per LEAK_CALLS /
+ * LEAK_BLOCKS calls and LEAK_BYTES_PER_CALL bytes a call, which a leak per call or per session
+ * exceeds. The private bytes are printed, not checked: they follow the stacks of the pool's
+ * threads, which more sessions at once start. */
+static BOOL usage_flat(const struct usage *before, const struct usage *after)
+{
+    return after->others <= before->others && after->events < before->events + CLIENTS &&
+           after->heap.blocks - before->heap.blocks < LEAK_BLOCKS &&
+           after->heap.bytes - before->heap.bytes < (LONG64)LEAK_CALLS * LEAK_BYTES_PER_CALL;
+}
+
+/* A session of its own: a proxy opened, calls calls of one_call()'s kinds in turn, the proxy
+ * closed. */
+static BOOL leak_check_session(int index, int calls, WS_HEAP *heap, struct pending *p)
+{
+    WS_SERVICE_PROXY *proxy;
+    BOOL ok = TRUE;
+    int n;
+
+    if (open_proxy(&proxy, "leak check") != S_OK) return FALSE;
+    for (n = 0; ok && n < calls; n++)
+        ok = one_call(proxy, heap, p, n, index * 10000 + n, "leak check");
+    close_proxy(proxy, "leak check");
+    return ok;
+}
+
+/* A leak check client, on a thread of its own: its share of the LEAK_CALLS in one session. */
+static DWORD WINAPI leak_thread(void *param)
+{
+    struct client *client = param;
     struct pending p;
     WS_HEAP *heap;
-    HRESULT hr;
-    int i, n, counts;
-    BOOL ok = TRUE;
 
-    e2e_phase_set("the handle check's calls", BUG_NONE);
-    if (!pending_init(&p) || (hr = WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL)) != S_OK)
+    WaitForSingleObject(client->start, INFINITE);
+    if (!pending_init(&p) || WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL) != S_OK)
     {
-        e2e_fail("handle check set-up", E_FAIL, BUG_NONE);
+        e2e_fail("leak check client set-up", E_FAIL, BUG_NONE);
+        return 1;
+    }
+    leak_check_session(client->index, LEAK_CALLS / CLIENTS, heap, &p);
+    WsFreeHeap(heap);
+    CloseHandle(p.done);
+    return 0;
+}
+
+/* LEAK_CALLS more calls, CLIENTS sessions at once each making its share, measured before and after
+ * (usage_flat). What is made once, on first use, must be there before the first measure: so first
+ * CHANNELS sessions of one call of each kind, one after another, one for each of the host's
+ * accepting channels (which take sessions in turn), since each keeps what it allocated for its
+ * first session for the next (seen 34 heap blocks a channel, 270 for one that had not served). */
+static void check_leaks(void)
+{
+    struct usage before, after;
+    struct pending p;
+    WS_HEAP *heap;
+    BOOL ok = TRUE;
+    int i, counts;
+
+    e2e_phase_set("the leak check's calls", BUG_NONE);
+    if (!pending_init(&p) || WsCreateHeap(1 << 16, 0, NULL, 0, &heap, NULL) != S_OK)
+    {
+        e2e_fail("leak check set-up", E_FAIL, BUG_NONE);
         return;
     }
-    if (!e2e_handle_count(&events_before, &others_before))
+    for (i = 0; ok && i < CHANNELS; i++) ok = leak_check_session(i, ONE_CALL_KINDS, heap, &p);
+    WsFreeHeap(heap);
+    CloseHandle(p.done);
+    if (!ok) return;
+    if (!usage_read(&before))
     {
         e2e_fail("counting the handles", E_FAIL, BUG_NONE);
         return;
     }
-    for (i = 0; ok && i < HANDLE_PROXIES; i++)
-    {
-        WS_SERVICE_PROXY *proxy;
+    if (run_client_threads(CLIENTS, leak_thread, "the leak check's clients") || e2e_failures) return;
 
-        if (open_proxy(&proxy, "handle check") != S_OK) break;
-        for (n = 0; ok && n < HANDLE_CALLS / HANDLE_PROXIES; n++)
-            ok = one_call(proxy, heap, &p, n, i * 10000 + n, "handle check");
-        close_proxy(proxy, "handle check");
-    }
-    WsFreeHeap(heap);
-    CloseHandle(p.done);
-    if (!ok) return;
-
-    /* The service's channels go back to accepting once they have seen their sessions end, and a
-     * handle still being closed then is no leak: a leaked one stays. So the count is taken again,
-     * every 100 ms for up to 3 s, until it is no more than before. */
+    /* The service's channels go back to accepting once they have seen their sessions end, and
+     * what is still being freed then is no leak: a leak stays. So the measure is taken again,
+     * every 100 ms for up to 3 s, until it is flat. */
     for (counts = 1; counts <= 30; counts++)
     {
-        e2e_handle_count(&events_after, &others_after);
-        if (others_after <= others_before && events_after < events_before + HANDLE_PROXIES) break;
+        usage_read(&after);
+        if (usage_flat(&before, &after)) break;
         Sleep(100);
     }
-    printf("handles: %d calls; other than events and keys %lu before, %lu after; events %lu before, %lu after "
-           "(counted %d times)\n", HANDLE_CALLS, (unsigned long)others_before, (unsigned long)others_after,
-           (unsigned long)events_before, (unsigned long)events_after, counts > 30 ? 30 : counts);
-    if (others_after > others_before || events_after >= events_before + HANDLE_PROXIES)
-        e2e_fail("handles grew over the calls", E_FAIL, BUG_NONE);
+    printf("leaks: %d calls in %d sessions at once (measured %d times); handles other than events and keys %lu "
+           "before, %lu after; events %lu before, %lu after; heap %lld blocks and %lld bytes before, %+lld blocks "
+           "and %+lld bytes after; private bytes %+lld\n", LEAK_CALLS, CLIENTS, counts > 30 ? 30 : counts,
+           (unsigned long)before.others, (unsigned long)after.others, (unsigned long)before.events,
+           (unsigned long)after.events, (long long)before.heap.blocks, (long long)before.heap.bytes,
+           (long long)(after.heap.blocks - before.heap.blocks), (long long)(after.heap.bytes - before.heap.bytes),
+           (long long)after.private_bytes - (long long)before.private_bytes);
+    if (!usage_flat(&before, &after))
+        e2e_fail("handles or heap grew over the calls", E_FAIL, BUG_NONE);
 }
 
 /* A call the client gives up: Wait, asynchronously with a call id, abandoned once the service has
@@ -1327,7 +1375,7 @@ int main(void)
     printf("clients: %d threads, %ld calls checked (%ld Slow completed by the service)\n", CLIENTS, calls_made,
            slow_completed);
     if (!e2e_failures && (ret = run_sessions())) return ret;
-    if (!e2e_failures) check_handles();
+    if (!e2e_failures) check_leaks();
     if (!e2e_failures) abandon_wait(&waiting_proxy);
     check_notifications();
     stop_host(waiting_proxy);
