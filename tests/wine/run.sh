@@ -32,7 +32,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # patch that fixes it: the bug's line in wine/bugs.tsv (wine/bugs.sh --check checks it has one).
 # The calculator needs the service host, which Wine 8.0 has as stubs: its row is that of the first
 # patch of the service host.
-declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0067 [udp]=0033 [fuzz]=0061 [calculator]=0107 [fileservice-http]=0114 [reqreply-http]=0114 [streaming-pipe]=0103 [fileservice-pipe]=0103 [reqreply-pipe]=0103)
+declare -A dropin_row=([streaming]=0004 [fileservice]=0014 [reqreply]=0033 [xml]=0067 [udp]=0033 [fuzz]=0061 [calculator]=0107 [streaming-http]=0114 [fileservice-http]=0114 [reqreply-http]=0114 [streaming-pipe]=0103 [fileservice-pipe]=0103 [reqreply-pipe]=0103)
 
 case $mode in
     patched) overrides=webservices=n ;;
@@ -105,14 +105,11 @@ run_program() {
 for name in streaming fileservice reqreply xml udp fuzz calculator; do
     run_program $name $name
 done
-# The service programs once more over named pipes and over HTTP (an HTTP listener and reply
-# channels). Not the streaming program over HTTP: its one channel now and then waits for ever for
-# a request that never reaches its accept (docs/WINE.md), which would fail runs at random.
+# The service programs once more over HTTP (an HTTP listener and reply channels) and over named
+# pipes.
 for name in streaming fileservice reqreply; do
-    run_program $name $name-pipe -- pipe
-done
-for name in fileservice reqreply; do
     run_program $name $name-http -- http
+    run_program $name $name-pipe -- pipe
 done
 
 # The slowed-down run: Wine's fixme channel of webservices on (every FIXME of the DLL written to
