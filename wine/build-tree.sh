@@ -42,14 +42,16 @@ imports() {
 }
 
 # module NAME FILE [OPTIONS...]: dlls/NAME of the tree built into $obj/FILE, -O2, from its
-# sources (and any extra objects in OPTIONS), with the module's own spec file if it has one.
+# sources (and any extra objects in OPTIONS); a module with a spec file is built with it, and its
+# import library made from it ($obj/libNAME.a, winebuild --implib).
 module() {
     local name=$1 file=$2 spec
     shift 2
     dir=$obj/objects-$name && mkdir -p "$dir"
     compile -O2 -D__WINESRC__ -I"$src/dlls/$name" -I"$src/include" -- "$src/dlls/$name"/*.c || return 1
     spec=$(ls "$src/dlls/$name"/*.spec 2>/dev/null)
-    winegcc -b $triple -shared $spec $libs "$dir"/*.o "$@" -o "$obj/$file" $(imports "$src/dlls/$name")
+    winegcc -b $triple -shared $spec $libs "$dir"/*.o "$@" -o "$obj/$file" $(imports "$src/dlls/$name") || return 1
+    [ -z "$spec" ] || winebuild -b $triple --implib -E "$spec" -o "$obj/lib$name.a"
 }
 
 # tests NAME: one program, $obj/NAME_test.exe, with every dlls/NAME/tests/*.c of the tree and a
@@ -75,13 +77,11 @@ tests() {
 
 rm -rf "$obj" && mkdir -p "$obj"
 module webservices webservices.dll || exit 1
-winebuild -b $triple --implib -E "$src/dlls/webservices/webservices.spec" -o "$obj/libwebservices.a" || exit 1
 tests webservices || exit 1
 # The HTTP server API under the series' HTTP listener, from the same tree (wine/lib.sh:
 # install_http_server puts it in the prefix): httpapi.dll, its tests and, on x64 only, the
 # http.sys driver, since a Wine prefix runs its drivers in a 64-bit process for every program.
 module httpapi httpapi.dll || exit 1
-winebuild -b $triple --implib -E "$src/dlls/httpapi/httpapi.spec" -o "$obj/libhttpapi.a" || exit 1
 tests httpapi || exit 1
 if [ "$arch" = x64 ]; then
     winegcc -b $triple -c -O2 -I"$src/include" "$root/wine/driver-entry.c" -o "$obj/driver-entry.o" || exit 1
