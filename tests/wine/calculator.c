@@ -287,17 +287,19 @@ static HRESULT call_two_ints(const WS_OPERATION_DESCRIPTION *operation, WS_SERVI
 #define calculator_add(...) call_two_ints(&add_operation, __VA_ARGS__)
 #define calculator_divide(...) call_two_ints(&divide_operation, __VA_ARGS__)
 
-static HRESULT calculator_slow(WS_SERVICE_PROXY *proxy, INT32 x, INT32 *result, WS_HEAP *heap,
-                               const WS_CALL_PROPERTY *properties, ULONG property_count,
-                               const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
+/* An operation of one int in and one out: Slow, and the session-full endpoint's Tally. */
+static HRESULT call_one_int(const WS_OPERATION_DESCRIPTION *operation, WS_SERVICE_PROXY *proxy, INT32 x,
+                            INT32 *result, WS_HEAP *heap, const WS_CALL_PROPERTY *properties, ULONG property_count,
+                            const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
 {
     void *args[2];
 
     args[0] = &x;
     args[1] = &result;
-    return WsCall(proxy, &slow_operation, (const void **)args, heap, properties, property_count, async_context,
-                  error);
+    return WsCall(proxy, operation, (const void **)args, heap, properties, property_count, async_context, error);
 }
+
+#define calculator_slow(...) call_one_int(&slow_operation, __VA_ARGS__)
 
 static HRESULT calculator_notify(WS_SERVICE_PROXY *proxy, INT32 x, WS_HEAP *heap, const WS_CALL_PROPERTY *properties,
                                  ULONG property_count, const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
@@ -309,17 +311,7 @@ static HRESULT calculator_notify(WS_SERVICE_PROXY *proxy, INT32 x, WS_HEAP *heap
                   error);
 }
 
-static HRESULT tally_tally(WS_SERVICE_PROXY *proxy, INT32 x, INT32 *total, WS_HEAP *heap,
-                           const WS_CALL_PROPERTY *properties, ULONG property_count,
-                           const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
-{
-    void *args[2];
-
-    args[0] = &x;
-    args[1] = &total;
-    return WsCall(proxy, &tally_operation, (const void **)args, heap, properties, property_count, async_context,
-                  error);
-}
+#define tally_tally(...) call_one_int(&tally_operation, __VA_ARGS__)
 
 static HRESULT calculator_wait(WS_SERVICE_PROXY *proxy, WS_HEAP *heap, const WS_CALL_PROPERTY *properties,
                                ULONG property_count, const WS_ASYNC_CONTEXT *async_context, WS_ERROR *error)
