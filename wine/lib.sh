@@ -68,6 +68,15 @@ run_wine() {
         timeout -k 10 "$test_timeout" "$loader" "$@") >"$log" 2>&1
 }
 
+# stop_wine_server: ends the prefix's wineserver and every process of it, and waits until it has
+# gone, so that the next program starts a new one (its services and drivers anew).
+stop_wine_server() {
+    local wineserver
+    wineserver=$(wine_server)
+    WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+    WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+}
+
 # install_http_server TREE: the HTTP server API of the work tree's TREE (pristine or patched,
 # built by wine/build-tree.sh) in the prefix in place of the installed Wine's: the x64 http.sys
 # driver (drivers run in a 64-bit process) and httpapi.dll of each arch built, since httpapi's
@@ -75,11 +84,9 @@ run_wine() {
 # new wineserver, so that the next program starts the driver anew, with no connection left from
 # an earlier program. Status 1 if TREE has no driver.
 install_http_server() {
-    local tree=$1 windows=$prefix/drive_c/windows wineserver name
+    local tree=$1 windows=$prefix/drive_c/windows name
     [ -f "$out/x64/$tree/http.sys" ] || return 1
-    wineserver=$(wine_server)
-    WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
-    WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+    stop_wine_server
     cp "$out/x64/$tree/http.sys" "$windows/system32/drivers/http.sys" &&
         cp "$out/x64/$tree/httpapi.dll" "$windows/system32/httpapi.dll" || return 1
     [ -f "$out/x86/$tree/httpapi.dll" ] && [ -d "$windows/syswow64" ] && cp "$out/x86/$tree/httpapi.dll" "$windows/syswow64/"
@@ -88,7 +95,6 @@ install_http_server() {
         WINEPREFIX=$prefix WINEDEBUG=-all "$(wine_loader x64 2>/dev/null || echo wine64)" reg add \
             'HKCU\Software\Wine\DllOverrides' /v "$name" /d native,builtin /f >/dev/null 2>&1 || return 1
     done
-    WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
-    WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+    stop_wine_server
     return 0
 }

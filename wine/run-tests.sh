@@ -13,9 +13,7 @@ here=$(dirname "$0")
 . "$here/lib.sh"
 arch=$1 pbuild=${2:-}
 
-wineserver=$(wine_server)
-WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
-WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+stop_wine_server
 mkdir -p "$prefix"
 if ! WINEPREFIX=$prefix WINEDEBUG=-all timeout 120 "$(wine_loader x64 2>/dev/null || echo wine64)" wineboot -i >/dev/null 2>&1; then
     result FAIL "$wine_version $arch: wine prefix" "wineboot failed"
@@ -24,9 +22,8 @@ fi
 # The tests start with a wineserver of their own (still inside the namespace): after the boot's
 # start-up in this server session the service database stayed locked, and the HTTP server API's
 # StartService of its driver failed with ERROR_SERVICE_DATABASE_LOCKED (no HTTP listener).
-WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
-WINEPREFIX=$prefix "$wineserver" -w >/dev/null 2>&1
+stop_wine_server
 bash "$here/test-wine.sh" "$arch"
 bash "$here/test-project.sh" "$arch" "$pbuild"
-WINEPREFIX=$prefix "$wineserver" -k >/dev/null 2>&1
+stop_wine_server
 exit 0

@@ -777,10 +777,10 @@ static inline BOOL e2e_handle_count(DWORD *events, DWORD *others)
  * counted every 100 ms, for up to 3 s, until two counts in a row agree. */
 static inline BOOL e2e_handle_count_settled(DWORD *events, DWORD *others)
 {
-    DWORD last_events, last_others;
+    DWORD last_others;
     int i;
 
-    if (!e2e_handle_count(&last_events, &last_others)) return FALSE;
+    if (!e2e_handle_count(events, &last_others)) return FALSE;
     for (i = 0; i < 30; i++)
     {
         Sleep(100);
